@@ -1,0 +1,19 @@
+"""Versioned event payloads: the only thing a consumer imports from a producer."""
+
+from pdp_contracts.base import (
+    TYPE_PREFIX,
+    EventPayload,
+    dead_letter_topic,
+    event_type,
+    events_topic,
+    producer_of,
+)
+
+__all__ = [
+    "TYPE_PREFIX",
+    "EventPayload",
+    "dead_letter_topic",
+    "event_type",
+    "events_topic",
+    "producer_of",
+]

@@ -1,0 +1,49 @@
+"""Events published by the gateway."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pdp_contracts.base import EventPayload, event_type
+
+NETLOG_TOPIC = "pdp.gateway.netlog"
+
+
+class RequestLogged(EventPayload):
+    """One request through the gateway: the network log kept for six months (Art. 34)."""
+
+    event_type = event_type("gateway", "request", "logged")
+    topic = NETLOG_TOPIC
+
+    request_id: str
+    time: datetime
+    client_id: str | None
+    source_address: str | None
+    method: str
+    path: str
+    status: int
+    latency_ms: float
+    bytes_in: int
+    bytes_out: int
+
+
+class ClientRegistered(EventPayload):
+    event_type = event_type("gateway", "client", "registered")
+
+    client_id: str
+    name: str
+    roles: list[str]
+    department: str | None = None
+    operator: str | None = None
+
+
+class ClientDisabled(EventPayload):
+    event_type = event_type("gateway", "client", "disabled")
+
+    client_id: str
+
+
+class ClientSecretRotated(EventPayload):
+    event_type = event_type("gateway", "client_secret", "rotated")
+
+    client_id: str

@@ -1,0 +1,138 @@
+"""The one way to talk to Kafka: a producer and consumers built from settings, with bounded waits.
+
+aiokafka's ``send_and_wait`` and ``stop`` can hang while the broker is down, so every wait here
+has a timeout. Idempotence is a setting because the embedded Tansu broker refuses idempotent
+producers; production turns it on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+log = logging.getLogger(__name__)
+
+Record = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
+
+
+class BrokerUnavailable(RuntimeError):
+    """The broker could not be reached or did not acknowledge in time."""
+
+
+class EventProducer:
+    """A lazily (re)started aiokafka producer; ``publish_many`` waits for every acknowledgement."""
+
+    def __init__(self, bootstrap: str, *, idempotence: bool, timeout: float = 10.0) -> None:
+        self._bootstrap = bootstrap
+        self._idempotence = idempotence
+        self._timeout = timeout
+        self._producer: AIOKafkaProducer | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def connected(self) -> bool:
+        return self._producer is not None
+
+    async def _ensure_started(self) -> AIOKafkaProducer:
+        async with self._lock:
+            if self._producer is not None:
+                return self._producer
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self._bootstrap,
+                acks="all",
+                enable_idempotence=self._idempotence,
+                linger_ms=5,
+                max_batch_size=1024 * 1024,
+                request_timeout_ms=int(self._timeout * 1000),
+                retry_backoff_ms=200,
+            )
+            try:
+                await asyncio.wait_for(producer.start(), timeout=self._timeout)
+            except (TimeoutError, KafkaError, OSError) as exc:
+                await _stop_quietly(producer, self._timeout)
+                raise BrokerUnavailable(f"cannot reach Kafka at {self._bootstrap}: {exc!r}") from exc
+            self._producer = producer
+            return producer
+
+    async def publish_many(self, records: Iterable[Record]) -> None:
+        producer = await self._ensure_started()
+
+        async def send_all() -> None:
+            futures = [
+                await producer.send(topic, value, key=key, headers=headers)
+                for topic, key, value, headers in records
+            ]
+            await asyncio.gather(*futures)
+
+        try:
+            await asyncio.wait_for(send_all(), timeout=self._timeout)
+        except (TimeoutError, KafkaError, OSError) as exc:
+            # Drop the producer: its buffers may hold records we will send again from the outbox.
+            await self._reset()
+            raise BrokerUnavailable(f"publish failed: {exc!r}") from exc
+
+    async def publish(
+        self, topic: str, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]
+    ) -> None:
+        await self.publish_many([(topic, key, value, headers)])
+
+    async def _reset(self) -> None:
+        async with self._lock:
+            producer, self._producer = self._producer, None
+        if producer is not None:
+            await _stop_quietly(producer, self._timeout)
+
+    async def stop(self) -> None:
+        await self._reset()
+
+
+async def _stop_quietly(client: Any, timeout: float) -> None:
+    try:
+        await asyncio.wait_for(client.stop(), timeout=timeout)
+    except Exception:  # noqa: BLE001 - stopping a client of a dead broker may fail any way
+        log.debug("kafka client did not stop cleanly", exc_info=True)
+
+
+def build_consumer(
+    bootstrap: str, *, group_id: str, topics: Iterable[str], client_id: str | None = None
+) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(
+        *sorted(set(topics)),
+        bootstrap_servers=bootstrap,
+        group_id=group_id,
+        client_id=client_id or group_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        metadata_max_age_ms=5000,
+        max_poll_records=500,
+        session_timeout_ms=30000,
+        heartbeat_interval_ms=3000,
+    )
+
+
+async def probe_broker(bootstrap: str, timeout: float = 1.0) -> bool:
+    """Whether some bootstrap address accepts a TCP connection (readiness, not a full handshake)."""
+    for address in bootstrap.split(","):
+        host, _, port = address.strip().rpartition(":")
+        try:
+            _, writer = await asyncio.wait_for(
+                asyncio.open_connection(host.strip("[]") or "127.0.0.1", int(port)), timeout
+            )
+        except (OSError, TimeoutError, ValueError):
+            continue
+        writer.close()
+        try:
+            await writer.wait_closed()
+        except OSError:
+            pass
+        return True
+    return False
+
+
+async def stop_quietly(client: Any, timeout: float = 10.0) -> None:
+    await _stop_quietly(client, timeout)

@@ -1,0 +1,190 @@
+"""Transactional outbox: an event is a row committed with the change that caused it.
+
+Nothing publishes to Kafka inside a request. :func:`record_event` adds the row to the caller's
+session; the :class:`OutboxRelay` publishes committed rows in batches and marks them sent
+(at least once). On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets replicas share the work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from opentelemetry import trace
+from opentelemetry.propagate import inject
+from pdp_contracts import EventPayload
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from pdp_kit.db import utcnow
+from pdp_kit.events.envelope import Event
+from pdp_kit.events.kafka import BrokerUnavailable, EventProducer
+from pdp_kit.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+def current_traceparent() -> str | None:
+    carrier: dict[str, str] = {}
+    inject(carrier)
+    return carrier.get("traceparent")
+
+
+async def record_event(
+    session: AsyncSession,
+    payload: EventPayload,
+    *,
+    subject: str,
+    actor: str | None = None,
+    department: str | None = None,
+) -> Event:
+    """Queue ``payload`` for publication in the caller's transaction."""
+    event = Event.of(
+        payload,
+        subject=subject,
+        actor=actor,
+        department=department,
+        traceparent=current_traceparent(),
+    )
+    session.add(outbox_row(event, topic=payload.destination()))
+    return event
+
+
+def outbox_row(event: Event, *, topic: str) -> OutboxMessage:
+    key, value, headers = event.encode()
+    return OutboxMessage(
+        event_id=event.id,
+        topic=topic,
+        key=key.decode(),
+        value=value,
+        headers=[[name, raw.decode("latin-1")] for name, raw in headers],
+    )
+
+
+class OutboxRelay:
+    """Publishes committed outbox rows, oldest first, in batches."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        producer: EventProducer,
+        *,
+        batch_size: int = 500,
+        idle_seconds: float = 0.2,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._producer = producer
+        self._batch_size = batch_size
+        self._idle_seconds = idle_seconds
+        self.published = 0
+        self.healthy = True
+
+    async def run_once(self) -> int:
+        """Publish one batch; return how many rows were sent. Raises if the broker is down."""
+        async with self._sessionmaker() as session:
+            if session.bind.dialect.name == "postgresql":
+                # Replicas share the work: each locks its own batch for the publish.
+                async with session.begin():
+                    rows = await self._pending(session, lock=True)
+                    await self._publish(session, rows)
+            else:
+                # SQLite has one relay; never hold its write lock while talking to the broker.
+                async with session.begin():
+                    rows = await self._pending(session, lock=False)
+                await self._publish(session, rows)
+        self.published += len(rows)
+        return len(rows)
+
+    async def _pending(self, session: AsyncSession, *, lock: bool) -> Sequence[OutboxMessage]:
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
+            .order_by(OutboxMessage.seq)  # type: ignore[arg-type]
+            .limit(self._batch_size)
+        )
+        if lock:
+            query = query.with_for_update(skip_locked=True)
+        return (await session.scalars(query)).all()
+
+    async def _publish(self, session: AsyncSession, rows: Sequence[OutboxMessage]) -> None:
+        if not rows:
+            return
+        seqs = [row.seq for row in rows]
+        tracer = trace.get_tracer(__name__)
+        with tracer.start_as_current_span("outbox publish", attributes={"count": len(rows)}):
+            try:
+                await self._producer.publish_many(
+                    (
+                        row.topic,
+                        row.key.encode() if row.key else None,
+                        row.value,
+                        [(name, raw.encode("latin-1")) for name, raw in row.headers],
+                    )
+                    for row in rows
+                )
+            except BrokerUnavailable:
+                async with _transaction(session):
+                    await session.execute(
+                        update(OutboxMessage)
+                        .where(OutboxMessage.seq.in_(seqs))  # type: ignore[union-attr]
+                        .values(attempts=OutboxMessage.attempts + 1)
+                    )
+                raise
+        async with _transaction(session):
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.seq.in_(seqs))  # type: ignore[union-attr]
+                .values(sent_at=utcnow())
+            )
+
+    async def drain(self) -> int:
+        """Publish until nothing is pending (used by tests and at shutdown)."""
+        total = 0
+        while sent := await self.run_once():
+            total += sent
+        return total
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        backoff = self._idle_seconds
+        while not stop.is_set():
+            try:
+                sent = await self.run_once()
+                backoff = self._idle_seconds
+                self.healthy = True
+            except BrokerUnavailable as exc:
+                log.warning("outbox relay waiting for the broker: %s", exc)
+                self.healthy = False
+                backoff = min(max(backoff * 2, 0.5), 10.0)
+                sent = 0
+            except Exception:
+                log.exception("outbox relay failed; retrying")
+                backoff = min(max(backoff * 2, 0.5), 10.0)
+                sent = 0
+            if sent < self._batch_size:
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=backoff)
+                except TimeoutError:
+                    pass
+
+
+@asynccontextmanager
+async def _transaction(session: AsyncSession) -> AsyncIterator[None]:
+    """Join the caller's transaction if one is open, else run a short one of our own."""
+    if session.in_transaction():
+        yield
+    else:
+        async with session.begin():
+            yield
+
+
+async def purge_sent(session: AsyncSession, *, older_than: timedelta) -> int:
+    """Sent rows are only kept for a while, as a trace for operators."""
+    result = await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.sent_at < utcnow() - older_than  # type: ignore[operator]
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

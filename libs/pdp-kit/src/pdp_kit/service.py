@@ -1,0 +1,139 @@
+"""What a service declares about itself, and the FastAPI app every service is built into.
+
+A service's ``main.py`` is a :class:`ServiceDefinition` and a one-line ``create_app``. The
+lifespan builds the engine, applies migrations, sets up telemetry and, unless ``PDP_ROLE=api``,
+starts the worker part (outbox relay, consumers, sweeps). Nothing happens at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from pdp_kit.auth.tokens import verifier_from_settings
+from pdp_kit.db import create_engine, ensure_database, sessionmaker
+from pdp_kit.errors import PROBLEM_RESPONSES, install_error_handlers
+from pdp_kit.events.consumer import Subscriptions
+from pdp_kit.events.kafka import probe_broker
+from pdp_kit.http import RequestContextMiddleware
+from pdp_kit.migrations import apply_migrations
+from pdp_kit.settings import ProcessRole, ServiceSettings
+from pdp_kit.sweeps import Sweep, admin_router
+from pdp_kit.telemetry import instrument_engine, metrics_endpoint, setup_telemetry
+from pdp_kit.worker import Worker
+
+Hook = Callable[[FastAPI], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str
+    title: str
+    settings_class: type[ServiceSettings]
+    migrations_dir: Path
+    routers: Sequence[APIRouter] = ()
+    subscriptions: Subscriptions = field(default_factory=Subscriptions)
+    sweeps: Sequence[Sweep] = ()
+    description: str = ""
+
+
+def create_service_app(
+    definition: ServiceDefinition, settings: ServiceSettings | None = None
+) -> FastAPI:
+    settings = settings or definition.settings_class()
+    prefix = f"/api/{definition.name}"
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        setup_telemetry(definition.name, json_logs=settings.log_json)
+        url = settings.resolved_database_url()
+        if settings.create_database:
+            await ensure_database(url)
+        engine = create_engine(url)
+        instrument_engine(engine)
+        await apply_migrations(engine, definition.migrations_dir)
+        app.state.engine = engine
+        app.state.sessionmaker = sessionmaker(engine)
+        app.state.verifier = verifier_from_settings(settings)
+        worker = None
+        if settings.role is not ProcessRole.API:
+            worker = Worker(definition.name, settings, app.state.sessionmaker, definition)
+            await worker.start()
+        app.state.worker = worker
+        try:
+            yield
+        finally:
+            if worker is not None:
+                await worker.stop()
+            await engine.dispose()
+
+    app = FastAPI(
+        title=definition.title,
+        description=definition.description,
+        version="1.0.0",
+        lifespan=lifespan,
+        openapi_url=f"{prefix}/openapi.json",
+        docs_url=f"{prefix}/docs",
+        redoc_url=None,
+        telemetry={"operation_spans": False, "exclude": _is_probe},
+    )
+    app.state.settings = settings
+    app.state.definition = definition
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.include_router(probe_router())
+    if settings.role is not ProcessRole.WORKER:
+        for router in definition.routers:
+            app.include_router(router, prefix=prefix, responses=PROBLEM_RESPONSES)
+        app.include_router(admin_router(definition.name))
+    return app
+
+
+def _is_probe(scope: Any) -> bool:
+    return scope.get("path") in ("/healthz", "/readyz", "/metrics")
+
+
+def probe_router() -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        """Readiness: the database answers and the broker is reachable. Writes keep working while
+        the broker is down (they wait in the outbox), but this says so."""
+        checks = await readiness_checks(request.app)
+        ready = all(value == "ok" for value in checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "degraded", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    router.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    return router
+
+
+async def readiness_checks(app: FastAPI) -> dict[str, str]:
+    checks: dict[str, str] = {}
+    try:
+        async with app.state.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+        checks["database"] = f"down: {type(exc).__name__}"
+    settings: ServiceSettings = app.state.settings
+    checks["broker"] = "ok" if await probe_broker(settings.kafka_bootstrap) else "down"
+    worker: Worker | None = app.state.worker
+    if worker is not None:
+        checks["outbox"] = "ok" if worker.relay_healthy else "waiting for broker"
+    return checks

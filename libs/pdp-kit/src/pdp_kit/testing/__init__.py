@@ -1,0 +1,1 @@
+"""Test support shared by every service: the pytest plugin and its helpers."""

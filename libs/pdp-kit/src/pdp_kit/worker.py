@@ -1,0 +1,107 @@
+"""The worker part of a service process: outbox relay, event consumers and scheduled sweeps."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+from aiokafka.errors import KafkaError
+from pdp_contracts import dead_letter_topic
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from pdp_kit.events.consumer import EventConsumer
+from pdp_kit.events.kafka import EventProducer, build_consumer, stop_quietly
+from pdp_kit.events.outbox import OutboxRelay
+from pdp_kit.settings import ServiceSettings
+from pdp_kit.sweeps import run_on_schedule
+
+if TYPE_CHECKING:
+    from pdp_kit.service import ServiceDefinition
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    def __init__(
+        self,
+        name: str,
+        settings: ServiceSettings,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        definition: ServiceDefinition,
+    ) -> None:
+        self.name = name
+        self._settings = settings
+        self._sessionmaker = sessionmaker
+        self._definition = definition
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self.producer = EventProducer(
+            settings.kafka_bootstrap,
+            idempotence=settings.kafka_idempotence,
+            timeout=settings.kafka_timeout_seconds,
+        )
+        self.relay = OutboxRelay(
+            sessionmaker,
+            self.producer,
+            batch_size=settings.relay_batch_size,
+            idle_seconds=settings.relay_idle_seconds,
+        )
+        self.consumer = EventConsumer(
+            name=f"pdp-{name}",
+            subscriptions=definition.subscriptions,
+            sessionmaker=sessionmaker,
+            dead_letters=self.producer,
+            dead_letter_topic=dead_letter_topic(name),
+            max_attempts=settings.consumer_max_attempts,
+        )
+
+    @property
+    def relay_healthy(self) -> bool:
+        return self.relay.healthy
+
+    async def start(self) -> None:
+        self._tasks.append(asyncio.create_task(self.relay.run_forever(self._stop)))
+        if self._definition.subscriptions.all_topics():
+            self._tasks.append(asyncio.create_task(self._consume_forever()))
+        if self._definition.sweeps:
+            self._tasks.append(
+                asyncio.create_task(
+                    run_on_schedule(
+                        self._sessionmaker,
+                        self._definition.sweeps,
+                        interval_seconds=self._settings.sweep_interval_seconds,
+                        stop=self._stop,
+                    )
+                )
+            )
+
+    async def _consume_forever(self) -> None:
+        topics = self._definition.subscriptions.all_topics()
+        while not self._stop.is_set():
+            consumer = build_consumer(
+                self._settings.kafka_bootstrap, group_id=self.consumer.name, topics=topics
+            )
+            try:
+                await asyncio.wait_for(consumer.start(), timeout=self._settings.kafka_timeout_seconds)
+                await self.consumer.run(consumer, self._stop)
+            except (TimeoutError, KafkaError, OSError) as exc:
+                log.warning("consumer %s waiting for the broker: %r", self.consumer.name, exc)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), timeout=2.0)
+            except Exception:
+                log.exception("consumer %s crashed; restarting", self.consumer.name)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), timeout=2.0)
+            finally:
+                await stop_quietly(consumer, self._settings.kafka_timeout_seconds)
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._tasks:
+            done, pending = await asyncio.wait(self._tasks, timeout=15)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        await self.producer.stop()

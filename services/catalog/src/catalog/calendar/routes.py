@@ -1,0 +1,37 @@
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from catalog.calendar import service
+from catalog.calendar.schemas import WorkingDayAnswer, YearScheduleIn, YearSchedulePublic
+from pdp_kit.auth import CurrentPrincipal
+from pdp_kit.db import SessionDep
+
+router = APIRouter(prefix="/calendar", tags=["calendar"])
+Year = Annotated[int, Path(ge=2000, le=2200)]
+
+
+@router.get("/working-days", response_model=WorkingDayAnswer, response_model_by_alias=True)
+async def working_days(
+    session: SessionDep,
+    from_: Annotated[date, Query(alias="from", description="起算日（当日不计入）")],
+    add: Annotated[int, Query(description="工作日数")],
+) -> WorkingDayAnswer:
+    """The date `add` working days after `from` (the day itself not counted, Civil Code Art. 201),
+    and whether it is `provisional` because that year's schedule is not yet known. Open to anyone."""
+    return await service.working_days_after(session, start=from_, add=add)
+
+
+@router.put("/{year}", response_model=YearSchedulePublic)
+async def load_year(
+    year: Year, data: YearScheduleIn, session: SessionDep, principal: CurrentPrincipal
+) -> YearSchedulePublic:
+    """Load a year's official holidays and adjusted working weekends (bureau only)."""
+    return await service.load_year(session, year=year, data=data, principal=principal)
+
+
+@router.get("/{year}", response_model=YearSchedulePublic)
+async def get_year(year: Year, session: SessionDep) -> YearSchedulePublic:
+    """The year's weekday days off and working weekends, and where they come from."""
+    return await service.get_year(session, year=year)

@@ -1,0 +1,1 @@
+"""Municipal platform simulator."""
