@@ -8,7 +8,7 @@ starts the worker part (outbox relay, consumers, sweeps). Nothing happens at imp
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,10 +26,13 @@ from pdp_kit.http import RequestContextMiddleware
 from pdp_kit.migrations import apply_migrations
 from pdp_kit.settings import ProcessRole, ServiceSettings
 from pdp_kit.sweeps import Sweep, admin_router
-from pdp_kit.telemetry import instrument_engine, metrics_endpoint, setup_telemetry
+from pdp_kit.telemetry import metrics_endpoint, setup_telemetry
 from pdp_kit.worker import Worker
 
-Hook = Callable[[FastAPI], Awaitable[None]]
+#: Something a service adds to the lifespan once its database is ready (clients, keys, caches).
+Extension = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+#: Extra readiness checks: name -> "ok" or what is wrong.
+ReadinessCheck = Callable[[FastAPI], Awaitable[dict[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,10 @@ class ServiceDefinition:
     subscriptions: Subscriptions = field(default_factory=Subscriptions)
     sweeps: Sequence[Sweep] = ()
     description: str = ""
+    #: Routers served at the root instead of under ``/api/<name>`` (the gateway's OAuth paths).
+    root_routers: Sequence[APIRouter] = ()
+    extensions: Sequence[Extension] = ()
+    readiness: Sequence[ReadinessCheck] = ()
 
 
 def create_service_app(
@@ -57,7 +64,6 @@ def create_service_app(
         if settings.create_database:
             await ensure_database(url)
         engine = create_engine(url)
-        instrument_engine(engine)
         await apply_migrations(engine, definition.migrations_dir)
         app.state.engine = engine
         app.state.sessionmaker = sessionmaker(engine)
@@ -68,7 +74,10 @@ def create_service_app(
             await worker.start()
         app.state.worker = worker
         try:
-            yield
+            async with AsyncExitStack() as stack:
+                for extension in definition.extensions:
+                    await stack.enter_async_context(extension(app))
+                yield
         finally:
             if worker is not None:
                 await worker.stop()
@@ -90,6 +99,8 @@ def create_service_app(
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     app.include_router(probe_router())
     if settings.role is not ProcessRole.WORKER:
+        for router in definition.root_routers:
+            app.include_router(router, responses=PROBLEM_RESPONSES)
         for router in definition.routers:
             app.include_router(router, prefix=prefix, responses=PROBLEM_RESPONSES)
         app.include_router(admin_router(definition.name))
@@ -136,4 +147,6 @@ async def readiness_checks(app: FastAPI) -> dict[str, str]:
     worker: Worker | None = app.state.worker
     if worker is not None:
         checks["outbox"] = "ok" if worker.relay_healthy else "waiting for broker"
+    for check in app.state.definition.readiness:
+        checks.update(await check(app))
     return checks

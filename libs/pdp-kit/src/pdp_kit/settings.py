@@ -77,6 +77,7 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_idempotence: bool = True
     kafka_timeout_seconds: float = 10.0
+    kafka_rebalance_timeout_ms: int = 10_000
 
     jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
     jwks: str | None = Field(default=None, description="Inline JWKS JSON, instead of the URL.")

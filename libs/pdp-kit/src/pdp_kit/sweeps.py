@@ -80,14 +80,12 @@ async def run_sweeps(
 
 
 async def _ensure_lease_row(sessionmaker: async_sessionmaker[AsyncSession], name: str) -> None:
-    async with sessionmaker() as session:
-        if await session.get(SweepLease, name) is not None:
-            return
-        try:
-            async with session.begin():
+    try:
+        async with sessionmaker() as session, session.begin():
+            if await session.get(SweepLease, name) is None:
                 session.add(SweepLease(name=name))
-        except IntegrityError:
-            pass  # another replica created it first
+    except IntegrityError:
+        pass  # another replica created it first
 
 
 async def run_on_schedule(

@@ -22,7 +22,6 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from pythonjsonlogger.json import JsonFormatter
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -48,11 +47,9 @@ def setup_telemetry(service: str, *, json_logs: bool = True) -> None:
             MeterProvider(resource=resource, metric_readers=[PrometheusMetricReader()])
         )
         HTTPXClientInstrumentor().instrument()
+        # Wraps engine creation, so every engine made after this is traced.
+        SQLAlchemyInstrumentor().instrument()
         configure_logging(service, json_logs=json_logs)
-
-
-def instrument_engine(engine: AsyncEngine) -> None:
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
 
 
 class _TraceContext(logging.Filter):

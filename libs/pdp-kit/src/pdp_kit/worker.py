@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pdp_kit.service import ServiceDefinition
 
 log = logging.getLogger(__name__)
+JOIN_TIMEOUT_SECONDS = 60.0
 
 
 class Worker:
@@ -81,10 +82,14 @@ class Worker:
         topics = self._definition.subscriptions.all_topics()
         while not self._stop.is_set():
             consumer = build_consumer(
-                self._settings.kafka_bootstrap, group_id=self.consumer.name, topics=topics
+                self._settings.kafka_bootstrap,
+                group_id=self.consumer.name,
+                topics=topics,
+                rebalance_timeout_ms=self._settings.kafka_rebalance_timeout_ms,
             )
             try:
-                await asyncio.wait_for(consumer.start(), timeout=self._settings.kafka_timeout_seconds)
+                # Joining the group waits for the broker's rebalance delay: allow for it.
+                await asyncio.wait_for(consumer.start(), timeout=JOIN_TIMEOUT_SECONDS)
                 await self.consumer.run(consumer, self._stop)
             except (TimeoutError, KafkaError, OSError) as exc:
                 log.warning("consumer %s waiting for the broker: %r", self.consumer.name, exc)

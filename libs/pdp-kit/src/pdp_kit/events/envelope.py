@@ -99,7 +99,7 @@ class Event:
             raise MalformedEvent("empty record")
         try:
             ce = _FORMAT.read(CloudEvent, value)
-        except (BaseCloudEventException, ValueError, TypeError, KeyError) as exc:
+        except (BaseCloudEventException, ValueError, TypeError, KeyError, AttributeError) as exc:
             raise MalformedEvent(f"not a CloudEvents 1.0 JSON record: {exc}") from exc
         attributes = ce.get_attributes()
         data = ce.get_data()

@@ -99,7 +99,12 @@ async def _stop_quietly(client: Any, timeout: float) -> None:
 
 
 def build_consumer(
-    bootstrap: str, *, group_id: str, topics: Iterable[str], client_id: str | None = None
+    bootstrap: str,
+    *,
+    group_id: str,
+    topics: Iterable[str],
+    client_id: str | None = None,
+    rebalance_timeout_ms: int = 10_000,
 ) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(
         *sorted(set(topics)),
@@ -110,8 +115,11 @@ def build_consumer(
         auto_offset_reset="earliest",
         metadata_max_age_ms=5000,
         max_poll_records=500,
-        session_timeout_ms=30000,
-        heartbeat_interval_ms=3000,
+        session_timeout_ms=10_000,
+        heartbeat_interval_ms=1_000,
+        # The coordinator waits this long for members to (re)join; Tansu waits it out on every
+        # join, so a small value makes a one-member dev group start in seconds.
+        rebalance_timeout_ms=rebalance_timeout_ms,
     )
 
 

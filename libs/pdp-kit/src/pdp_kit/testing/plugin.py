@@ -188,6 +188,7 @@ def service_settings(
         token_audience=TEST_AUDIENCE,
         kafka_bootstrap="127.0.0.1:9",
         kafka_idempotence=False,
+        kafka_rebalance_timeout_ms=1000,
         log_json=False,
     )
     return settings
@@ -203,7 +204,7 @@ async def app(service_app_factory: Any, service_settings: ServiceSettings) -> As
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://service.pdp.test") as c:
         yield c
 

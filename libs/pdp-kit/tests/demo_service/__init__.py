@@ -1,0 +1,1 @@
+"""A minimal service built on the kit alone, for the kit's own tests."""

@@ -1,0 +1,129 @@
+"""The consumer's guarantees, on real databases with a fake dead-letter producer."""
+
+from typing import Any
+
+import pytest
+from aiokafka import ConsumerRecord
+from sqlalchemy import func, select
+
+from pdp_contracts.catalog import CalendarYearLoaded
+from pdp_kit.calendar import CalendarSource
+from pdp_kit.calendar_store import load_calendar, when_calendar_year_loaded_store_it
+from pdp_kit.events.consumer import EventConsumer, Subscriptions
+from pdp_kit.events.envelope import Event
+from pdp_kit.models import InboxEntry
+
+
+class FakeDeadLetters:
+    def __init__(self) -> None:
+        self.records: list[tuple[str, bytes | None, bytes, dict[str, bytes]]] = []
+
+    async def publish(self, topic: str, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]) -> None:
+        self.records.append((topic, key, value, dict(headers)))
+
+
+def record(value: bytes, offset: int = 0) -> ConsumerRecord[Any, Any]:
+    return ConsumerRecord(
+        topic="pdp.catalog.events", partition=0, offset=offset, timestamp=0, timestamp_type=0,
+        key=b"k", value=value, checksum=None, serialized_key_size=1,
+        serialized_value_size=len(value), headers=(),
+    )
+
+
+def year_event(year: int) -> Event:
+    return Event.of(CalendarYearLoaded(year=year, holidays=[], workdays=[]), subject=str(year))
+
+
+def consumer_for(app: Any, subscriptions: Subscriptions, dead: FakeDeadLetters) -> EventConsumer:
+    return EventConsumer(
+        name="pdp-demo", subscriptions=subscriptions, sessionmaker=app.state.sessionmaker,
+        dead_letters=dead, dead_letter_topic="pdp.demo.dlq", max_attempts=3,  # type: ignore[arg-type]
+        retry_base_seconds=0.001,
+    )
+
+
+async def inbox_count(app: Any) -> int:
+    async with app.state.sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(InboxEntry)))
+
+
+async def test_a_redelivered_event_is_handled_once(app) -> None:
+    calls: list[str] = []
+
+    async def counting(session, event: Event) -> None:
+        calls.append(event.id)
+        await when_calendar_year_loaded_store_it(session, event)
+
+    dead = FakeDeadLetters()
+    consumer = consumer_for(app, Subscriptions({CalendarYearLoaded.event_type: [counting]}), dead)
+    _, value, _ = year_event(2040).encode()
+    await consumer.handle_records([record(value, 0), record(value, 1)])
+    await consumer.handle_records([record(value, 2)])
+    assert len(calls) == 1
+    assert await inbox_count(app) == 1
+    assert consumer.stats.duplicates == 2
+
+
+async def test_a_malformed_record_is_dead_lettered_and_the_next_one_handled(app) -> None:
+    dead = FakeDeadLetters()
+    subscriptions = Subscriptions({CalendarYearLoaded.event_type: [when_calendar_year_loaded_store_it]})
+    consumer = consumer_for(app, subscriptions, dead)
+    _, good, _ = year_event(2041).encode()
+    await consumer.handle_records([record(b'{"id": 1}', 0), record(good, 1)])
+    assert [(topic, headers["pdp-dlq-origin"]) for topic, _, _, headers in dead.records] == [
+        ("pdp.demo.dlq", b"pdp.catalog.events/0/0")
+    ]
+    async with app.state.sessionmaker() as session:
+        assert (await load_calendar(session)).source_for(2041) is CalendarSource.OPERATOR
+
+
+async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered_without_its_changes(app) -> None:
+    attempts: list[int] = []
+
+    async def store_then_fail(session, event: Event) -> None:
+        attempts.append(1)
+        await when_calendar_year_loaded_store_it(session, event)
+        raise RuntimeError("downstream rule broke")
+
+    dead = FakeDeadLetters()
+    consumer = consumer_for(app, Subscriptions({CalendarYearLoaded.event_type: [store_then_fail]}), dead)
+    _, value, _ = year_event(2042).encode()
+    await consumer.handle_records([record(value, 0)])
+    assert len(attempts) == 3
+    assert b"downstream rule broke" in dead.records[0][3]["pdp-dlq-reason"]
+    async with app.state.sessionmaker() as session:
+        assert (await load_calendar(session)).source_for(2042) is not CalendarSource.OPERATOR
+    assert await inbox_count(app) == 0
+
+
+async def test_a_handler_that_fails_once_succeeds_on_retry(app) -> None:
+    failures = iter([True])
+
+    async def flaky(session, event: Event) -> None:
+        if next(failures, False):
+            raise ConnectionError("blip")
+        await when_calendar_year_loaded_store_it(session, event)
+
+    dead = FakeDeadLetters()
+    consumer = consumer_for(app, Subscriptions({CalendarYearLoaded.event_type: [flaky]}), dead)
+    _, value, _ = year_event(2044).encode()
+    await consumer.handle_records([record(value, 0)])
+    assert dead.records == []
+    assert await inbox_count(app) == 1
+
+
+async def test_events_nobody_subscribed_to_are_acknowledged_without_an_inbox_row(app) -> None:
+    dead = FakeDeadLetters()
+    consumer = consumer_for(app, Subscriptions(), dead)
+    _, value, _ = year_event(2045).encode()
+    await consumer.handle_records([record(value, 0)])
+    assert consumer.stats.ignored == 1
+    assert await inbox_count(app) == 0
+
+
+@pytest.mark.parametrize("bad", [b"", b"[]", b'{"specversion": "1.0", "id": "x", "source": "/s", "type": "t"}'])
+async def test_records_that_are_not_platform_events_are_dead_lettered(app, bad: bytes) -> None:
+    dead = FakeDeadLetters()
+    consumer = consumer_for(app, Subscriptions(), dead)
+    await consumer.handle_records([record(bad, 0)])
+    assert len(dead.records) == 1
