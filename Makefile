@@ -1,0 +1,48 @@
+# The verbs a person uses. Everything installs itself: a fresh clone needs only Python 3.11.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+export UV_PYTHON_DOWNLOADS := never
+
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
+VENV := .venv/bin
+
+.PHONY: install run test test-quick lint fmt bench migration clean
+
+$(CURDIR)/.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.installed: pyproject.toml uv.lock $(wildcard libs/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml tools/*/pyproject.toml) | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install: .venv/.installed  ## install the workspace into .venv
+
+run: install  ## the whole platform: broker, services, gateway on PDP_GATEWAY_PORT (8000)
+	$(VENV)/pdp-devstack
+
+test: install  ## the whole suite, on SQLite and PostgreSQL, with the embedded broker
+	$(VENV)/pytest
+
+test-quick: install  ## SQLite only, no broker tests
+	$(VENV)/pytest --backends sqlite -m "not broker"
+
+lint: install  ## ruff, formatting, mypy, import contracts
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+	$(VENV)/mypy libs/pdp-kit/src libs/pdp-contracts/src services/*/src gateway/src tools/devstack/src
+	$(VENV)/lint-imports
+
+fmt: install
+	$(VENV)/ruff check --fix .
+	$(VENV)/ruff format .
+
+bench: install  ## benchmarks: figures printed as ratios against a same-run baseline
+	@for script in bench/bench_*.py; do echo "== $$script"; $(VENV)/python $$script || exit 1; done
+
+migration: install  ## make migration SERVICE=catalog MESSAGE="what changed"
+	$(VENV)/python -m pdp_kit.migrations $(SERVICE) "$(MESSAGE)"
+
+clean:
+	rm -rf .pdp .pytest_cache .mypy_cache .ruff_cache
