@@ -51,6 +51,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite(url):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine
     return create_async_engine(
         url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800
@@ -58,6 +59,8 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
+    # Let SQLAlchemy, not the driver, decide when transactions begin (savepoints need it).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -68,6 +71,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
 
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _sqlite_begin_immediate(conn: Any) -> None:
+    # Take the write lock up front: a deferred transaction that later writes can fail at once
+    # with "database is locked" when another connection wrote in between; this one waits instead.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 async def ensure_database(url: str) -> None:

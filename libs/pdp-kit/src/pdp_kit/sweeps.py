@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdp_kit.auth import CurrentPrincipal, Role, require_role
 from pdp_kit.db import utcnow
-from pdp_kit.errors import PROBLEM_RESPONSES, Invalid
+from pdp_kit.errors import PROBLEM_RESPONSES, FieldProblem, Invalid
 from pdp_kit.models import SweepLease
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,10 @@ def admin_router(service: str) -> APIRouter:
         today = today_in_shanghai()
         day = as_of or today
         if day != today and not request.app.state.settings.is_dev_or_test:
-            raise Invalid("as_of 只能是今天（仅开发和测试环境可指定其他日期）")
+            raise Invalid(
+                "as_of 只能是今天（仅开发和测试环境可指定其他日期）",
+                errors=[FieldProblem("as_of", "only today outside dev and test")],
+            )
         results = await run_sweeps(
             request.app.state.sessionmaker, request.app.state.definition.sweeps, as_of=day
         )
