@@ -1,5 +1,4 @@
 import pytest
-
 from demo_service.app import DemoSettings, create_app
 
 

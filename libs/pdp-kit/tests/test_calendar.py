@@ -9,6 +9,7 @@ import chinese_calendar
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from pdp_kit.calendar import (
     CalendarSource,
     Deadline,
@@ -267,10 +268,7 @@ def test_deadline_is_the_first_day_by_which_n_working_days_have_passed(start, n)
     assert deadline.due_on > start
     assert _calendar.is_working_day(deadline.due_on)
     assert _calendar.working_days_between(start, deadline.due_on) == n
-    assert (
-        _calendar.working_days_between(start, deadline.due_on - timedelta(days=1))
-        == n - 1
-    )
+    assert _calendar.working_days_between(start, deadline.due_on - timedelta(days=1)) == n - 1
 
 
 @given(

@@ -18,15 +18,25 @@ class FakeDeadLetters:
     def __init__(self) -> None:
         self.records: list[tuple[str, bytes | None, bytes, dict[str, bytes]]] = []
 
-    async def publish(self, topic: str, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]) -> None:
+    async def publish(
+        self, topic: str, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]
+    ) -> None:
         self.records.append((topic, key, value, dict(headers)))
 
 
 def record(value: bytes, offset: int = 0) -> ConsumerRecord[Any, Any]:
     return ConsumerRecord(
-        topic="pdp.catalog.events", partition=0, offset=offset, timestamp=0, timestamp_type=0,
-        key=b"k", value=value, checksum=None, serialized_key_size=1,
-        serialized_value_size=len(value), headers=(),
+        topic="pdp.catalog.events",
+        partition=0,
+        offset=offset,
+        timestamp=0,
+        timestamp_type=0,
+        key=b"k",
+        value=value,
+        checksum=None,
+        serialized_key_size=1,
+        serialized_value_size=len(value),
+        headers=(),
     )
 
 
@@ -36,8 +46,12 @@ def year_event(year: int) -> Event:
 
 def consumer_for(app: Any, subscriptions: Subscriptions, dead: FakeDeadLetters) -> EventConsumer:
     return EventConsumer(
-        name="pdp-demo", subscriptions=subscriptions, sessionmaker=app.state.sessionmaker,
-        dead_letters=dead, dead_letter_topic="pdp.demo.dlq", max_attempts=3,  # type: ignore[arg-type]
+        name="pdp-demo",
+        subscriptions=subscriptions,
+        sessionmaker=app.state.sessionmaker,
+        dead_letters=dead,
+        dead_letter_topic="pdp.demo.dlq",
+        max_attempts=3,  # type: ignore[arg-type]
         retry_base_seconds=0.001,
     )
 
@@ -66,7 +80,9 @@ async def test_a_redelivered_event_is_handled_once(app) -> None:
 
 async def test_a_malformed_record_is_dead_lettered_and_the_next_one_handled(app) -> None:
     dead = FakeDeadLetters()
-    subscriptions = Subscriptions({CalendarYearLoaded.event_type: [when_calendar_year_loaded_store_it]})
+    subscriptions = Subscriptions(
+        {CalendarYearLoaded.event_type: [when_calendar_year_loaded_store_it]}
+    )
     consumer = consumer_for(app, subscriptions, dead)
     _, good, _ = year_event(2041).encode()
     await consumer.handle_records([record(b'{"id": 1}', 0), record(good, 1)])
@@ -77,7 +93,9 @@ async def test_a_malformed_record_is_dead_lettered_and_the_next_one_handled(app)
         assert (await load_calendar(session)).source_for(2041) is CalendarSource.OPERATOR
 
 
-async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered_without_its_changes(app) -> None:
+async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered_without_its_changes(
+    app,
+) -> None:
     attempts: list[int] = []
 
     async def store_then_fail(session, event: Event) -> None:
@@ -86,7 +104,9 @@ async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered_withou
         raise RuntimeError("downstream rule broke")
 
     dead = FakeDeadLetters()
-    consumer = consumer_for(app, Subscriptions({CalendarYearLoaded.event_type: [store_then_fail]}), dead)
+    consumer = consumer_for(
+        app, Subscriptions({CalendarYearLoaded.event_type: [store_then_fail]}), dead
+    )
     _, value, _ = year_event(2042).encode()
     await consumer.handle_records([record(value, 0)])
     assert len(attempts) == 3
@@ -121,7 +141,9 @@ async def test_events_nobody_subscribed_to_are_acknowledged_without_an_inbox_row
     assert await inbox_count(app) == 0
 
 
-@pytest.mark.parametrize("bad", [b"", b"[]", b'{"specversion": "1.0", "id": "x", "source": "/s", "type": "t"}'])
+@pytest.mark.parametrize(
+    "bad", [b"", b"[]", b'{"specversion": "1.0", "id": "x", "source": "/s", "type": "t"}']
+)
 async def test_records_that_are_not_platform_events_are_dead_lettered(app, bad: bytes) -> None:
     dead = FakeDeadLetters()
     consumer = consumer_for(app, Subscriptions(), dead)

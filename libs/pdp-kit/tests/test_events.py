@@ -2,15 +2,15 @@
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from demo_service.app import create_app
 from sqlalchemy import func, select
 
-from demo_service.app import create_app
 from pdp_contracts.catalog import CalendarYearLoaded
 from pdp_kit.broker import EmbeddedBroker, free_port
 from pdp_kit.calendar import CalendarSource
@@ -42,8 +42,12 @@ async def running(service_settings) -> AsyncIterator[Callable[..., Any]]:
 
     async def start(bootstrap: str) -> Any:
         settings = service_settings.model_copy(
-            update={"role": "all", "kafka_bootstrap": bootstrap, "relay_idle_seconds": 0.05,
-                    "kafka_timeout_seconds": 3.0}
+            update={
+                "role": "all",
+                "kafka_bootstrap": bootstrap,
+                "relay_idle_seconds": 0.05,
+                "kafka_timeout_seconds": 3.0,
+            }
         )
         app = create_app(settings)
         context = app.router.lifespan_context(app)
@@ -87,9 +91,13 @@ async def test_writes_go_on_while_the_broker_is_down_and_nothing_is_lost_or_doub
 
         async def pending() -> int:
             async with app.state.sessionmaker() as session:
-                return int(await session.scalar(
-                    select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
-                ))
+                return int(
+                    await session.scalar(
+                        select(func.count())
+                        .select_from(OutboxMessage)
+                        .where(OutboxMessage.sent_at.is_(None))
+                    )
+                )
 
         assert await pending() == len(years)
         with EmbeddedBroker(port, log_path=tmp_path / "tansu.log"):
@@ -124,7 +132,9 @@ async def test_a_malformed_record_goes_to_the_dead_letter_topic_and_consumption_
     await eventually(lambda: year_known(app, year))
 
     dead = AIOKafkaConsumer(
-        "pdp.demo.dlq", bootstrap_servers=broker.bootstrap, group_id=f"t-{marker}",
+        "pdp.demo.dlq",
+        bootstrap_servers=broker.bootstrap,
+        group_id=f"t-{marker}",
         auto_offset_reset="earliest",
     )
     await dead.start()

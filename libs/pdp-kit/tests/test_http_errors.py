@@ -22,8 +22,12 @@ async def test_malformed_json_is_a_400_problem(client: httpx.AsyncClient, as_bur
     assert response.json()["type"] == "urn:pdp:problem:malformed-json"
 
 
-async def test_validation_lists_every_invalid_field_at_once(client: httpx.AsyncClient, as_bureau) -> None:
-    response = await client.post("/api/demo/items", json={"name": "", "count": True}, headers=as_bureau)
+async def test_validation_lists_every_invalid_field_at_once(
+    client: httpx.AsyncClient, as_bureau
+) -> None:
+    response = await client.post(
+        "/api/demo/items", json={"name": "", "count": True}, headers=as_bureau
+    )
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
     assert fields == {"name", "count"}

@@ -1,8 +1,8 @@
 """Settings come from PDP_<SERVICE>_* then PDP_*, and production refuses laptop defaults."""
 
 import pytest
-
 from demo_service.app import DemoSettings
+
 from pdp_kit.settings import InsecureDefault
 
 

@@ -9,23 +9,33 @@ import pytest
 from pdp_kit.sweeps import Sweep, run_sweeps, today_in_shanghai
 
 
-async def test_bureau_runs_the_sweeps_as_of_a_date_in_test(client: httpx.AsyncClient, as_bureau) -> None:
-    response = await client.post("/api/demo/admin/sweep", params={"as_of": "2027-03-01"}, headers=as_bureau)
+async def test_bureau_runs_the_sweeps_as_of_a_date_in_test(
+    client: httpx.AsyncClient, as_bureau
+) -> None:
+    response = await client.post(
+        "/api/demo/admin/sweep", params={"as_of": "2027-03-01"}, headers=as_bureau
+    )
     assert response.status_code == 200
     assert response.json() == {"as_of": "2027-03-01", "results": {"count": {"as_of": "2027-03-01"}}}
 
 
-async def test_only_the_bureau_may_run_sweeps(client: httpx.AsyncClient, as_department, as_ops) -> None:
+async def test_only_the_bureau_may_run_sweeps(
+    client: httpx.AsyncClient, as_department, as_ops
+) -> None:
     for headers in (as_department, as_ops):
         response = await client.post("/api/demo/admin/sweep", headers=headers)
         assert response.status_code == 403
     assert (await client.post("/api/demo/admin/sweep")).status_code == 401
 
 
-async def test_outside_dev_and_test_only_today_is_accepted(app, client: httpx.AsyncClient, as_bureau) -> None:
+async def test_outside_dev_and_test_only_today_is_accepted(
+    app, client: httpx.AsyncClient, as_bureau
+) -> None:
     app.state.settings = app.state.settings.model_copy(update={"env": "prod"})
     yesterday = today_in_shanghai() - timedelta(days=1)
-    refused = await client.post("/api/demo/admin/sweep", params={"as_of": yesterday.isoformat()}, headers=as_bureau)
+    refused = await client.post(
+        "/api/demo/admin/sweep", params={"as_of": yesterday.isoformat()}, headers=as_bureau
+    )
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "as_of"
     today = await client.post("/api/demo/admin/sweep", headers=as_bureau)

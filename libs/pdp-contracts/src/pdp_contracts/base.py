@@ -10,7 +10,7 @@ TYPE_PREFIX = "cn.gov.changning.pdp."
 
 
 def event_type(service: str, aggregate: str, verb: str, version: int = 1) -> str:
-    """``cn.gov.changning.pdp.<service>.<aggregate>.<past-tense-verb>.v<N>`` (ARCHITECTURE: Events)."""
+    """``cn.gov.changning.pdp.<service>.<aggregate>.<past-tense-verb>.v<N>`` (ARCHITECTURE)."""
     return f"{TYPE_PREFIX}{service}.{aggregate}.{verb}.v{version}"
 
 

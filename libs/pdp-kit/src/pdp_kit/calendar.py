@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 from enum import StrEnum
 
-import chinese_calendar  # type: ignore[import-untyped]
+import chinese_calendar
 
 _SATURDAY = 5
 
@@ -62,15 +62,14 @@ class YearSchedule:
                 errors.append(
                     (
                         f"workdays[{index}]",
-                        f"{day} is a {day:%A}; an adjusted working day (调休) is a Saturday or Sunday",
+                        f"{day} is a {day:%A}; an adjusted working day (调休) "
+                        "is a Saturday or Sunday",
                     )
                 )
         holiday_set = frozenset(day for day in holiday_list if _is_plain_date(day))
         for index, day in enumerate(workday_list):
             if _is_plain_date(day) and day in holiday_set:
-                errors.append(
-                    (f"workdays[{index}]", f"{day} is also listed as a holiday")
-                )
+                errors.append((f"workdays[{index}]", f"{day} is also listed as a holiday"))
         if errors:
             raise InvalidSchedule(errors)
         return cls(year=year, holidays=holiday_set, workdays=frozenset(workday_list))
@@ -132,11 +131,7 @@ class WorkingCalendar:
     def known_years(self) -> set[int]:
         """Years with a real schedule (library or operator); deadlines elsewhere are provisional."""
         span = {day.year for day in chinese_calendar.holidays}
-        library = {
-            year
-            for year in range(min(span), max(span) + 1)
-            if self._library_covers(year)
-        }
+        library = {year for year in range(min(span), max(span) + 1) if self._library_covers(year)}
         return library | set(self._operator)
 
     def is_working_day(self, day: date) -> bool:
@@ -162,9 +157,7 @@ class WorkingCalendar:
             remaining -= available
             year += 1
         counted_years = range((start + timedelta(days=1)).year, due_on.year + 1)
-        provisional = any(
-            self.source_for(y) is CalendarSource.WEEKENDS for y in counted_years
-        )
+        provisional = any(self.source_for(y) is CalendarSource.WEEKENDS for y in counted_years)
         return Deadline(due_on=due_on, provisional=provisional)
 
     def working_days_between(self, start: date, end: date) -> int:
@@ -185,9 +178,7 @@ class WorkingCalendar:
 
     def _build_year(self, year: int) -> _Year:
         if not MINYEAR <= year <= MAXYEAR:
-            raise OverflowError(
-                f"year {year} is beyond the calendar (date.max is {date.max})"
-            )
+            raise OverflowError(f"year {year} is beyond the calendar (date.max is {date.max})")
         source = self.source_for(year)
         schedule = self._operator.get(year)
         if schedule is None and source is CalendarSource.LIBRARY:
@@ -203,9 +194,7 @@ class WorkingCalendar:
                 if day in schedule.workdays
                 or (day.weekday() < _SATURDAY and day not in schedule.holidays)
             )
-        return _Year(
-            source=source, working_days=working, working_set=frozenset(working)
-        )
+        return _Year(source=source, working_days=working, working_set=frozenset(working))
 
     def _library_covers(self, year: int) -> bool:
         """Ask the library once per year; it raises NotImplementedError for years it lacks."""
@@ -227,12 +216,8 @@ def _library_answers_for(year: int) -> bool:
 def _library_schedule(year: int) -> YearSchedule:
     return YearSchedule(
         year=year,
-        holidays=frozenset(
-            day for day in chinese_calendar.holidays if day.year == year
-        ),
-        workdays=frozenset(
-            day for day in chinese_calendar.workdays if day.year == year
-        ),
+        holidays=frozenset(day for day in chinese_calendar.holidays if day.year == year),
+        workdays=frozenset(day for day in chinese_calendar.workdays if day.year == year),
     )
 
 
@@ -261,6 +246,4 @@ def _index_by_year(
 def _require_date(value: date) -> None:
     """A timestamp's calendar day depends on its time zone (Asia/Shanghai); the caller decides."""
     if isinstance(value, datetime):
-        raise TypeError(
-            "pass the calendar day in Asia/Shanghai (a date), not a datetime"
-        )
+        raise TypeError("pass the calendar day in Asia/Shanghai (a date), not a datetime")

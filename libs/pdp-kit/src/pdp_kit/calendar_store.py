@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pdp_contracts.catalog import CalendarYearLoaded
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp_contracts.catalog import CalendarYearLoaded
 from pdp_kit.calendar import WorkingCalendar, YearSchedule
 from pdp_kit.db import utcnow
 from pdp_kit.events.envelope import Event

@@ -124,12 +124,16 @@ def validation_problem(exc: RequestValidationError) -> Problem:
             status=400,
             detail="; ".join(str(p.get("ctx", {}).get("error", p["msg"])) for p in problems),
         )
-    return Invalid("请求数据未通过校验").to_problem().model_copy(
-        update={
-            "errors": [
-                ProblemField(field=_field_path(p["loc"]), message=p["msg"]) for p in problems
-            ]
-        }
+    return (
+        Invalid("请求数据未通过校验")
+        .to_problem()
+        .model_copy(
+            update={
+                "errors": [
+                    ProblemField(field=_field_path(p["loc"]), message=p["msg"]) for p in problems
+                ]
+            }
+        )
     )
 
 
@@ -145,7 +149,7 @@ _HTTP_TITLES = {
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Render every failure as problem+json: domain errors, validation, routing and the unexpected."""
+    """Render every failure as problem+json: domain, validation, routing and unexpected errors."""
 
     async def on_domain_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DomainError)
@@ -159,7 +163,9 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         code, title = _HTTP_TITLES.get(exc.status_code, ("http-error", "请求失败"))
         detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
-        problem = Problem(type=TYPE_PREFIX + code, title=title, status=exc.status_code, detail=detail)
+        problem = Problem(
+            type=TYPE_PREFIX + code, title=title, status=exc.status_code, detail=detail
+        )
         return problem_response(problem, headers=dict(exc.headers or {}))
 
     async def on_unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -22,7 +22,7 @@ from pydantic_settings import (
 from sqlalchemy.engine import make_url
 
 DEV_ADMIN_ID = "bureau-admin"
-DEV_ADMIN_SECRET = "dev-only-bureau-secret"
+DEV_ADMIN_SECRET = "dev-only-bureau-secret"  # noqa: S105 - refused outside dev and test
 
 
 class Environment(StrEnum):
@@ -81,8 +81,8 @@ class ServiceSettings(BaseSettings):
 
     jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
     jwks: str | None = Field(default=None, description="Inline JWKS JSON, instead of the URL.")
-    token_issuer: str = "http://127.0.0.1:8000"
-    token_audience: str = "pdp"
+    token_issuer: str = "http://127.0.0.1:8000"  # noqa: S105 - a URL, not a secret
+    token_audience: str = "pdp"  # noqa: S105 - an audience name
 
     max_body_bytes: int = 2 * 1024 * 1024
     relay_batch_size: int = 500

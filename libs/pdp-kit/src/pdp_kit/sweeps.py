@@ -8,6 +8,7 @@ others skip it. Running a sweep twice for the same date changes nothing the seco
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -22,6 +23,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from pdp_kit.auth import CurrentPrincipal, Role, require_role
 from pdp_kit.db import utcnow
@@ -61,7 +63,7 @@ async def run_sweeps(
     for sweep in sweeps:
         await _ensure_lease_row(sessionmaker, sweep.name)
         async with sessionmaker() as session, session.begin():
-            query = select(SweepLease).where(SweepLease.name == sweep.name)
+            query = select(SweepLease).where(col(SweepLease.name) == sweep.name)
             if session.bind.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             lease = await session.scalar(query)
@@ -100,10 +102,8 @@ async def run_on_schedule(
             await run_sweeps(sessionmaker, sweeps, as_of=today_in_shanghai(), skip_if_done=True)
         except Exception:
             log.exception("scheduled sweeps failed; next run in %.0fs", interval_seconds)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
-        except TimeoutError:
-            pass
 
 
 class SweepReport(BaseModel):

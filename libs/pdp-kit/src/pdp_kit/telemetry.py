@@ -71,7 +71,8 @@ def configure_logging(service: str, *, json_logs: bool = True, level: int = logg
     if json_logs:
         handler.setFormatter(
             JsonFormatter(
-                "%(asctime)s %(levelname)s %(name)s %(message)s %(service)s %(trace_id)s %(span_id)s",
+                "%(asctime)s %(levelname)s %(name)s %(message)s "
+                "%(service)s %(trace_id)s %(span_id)s",
                 rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
             )
         )

@@ -8,9 +8,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from aiokafka.errors import KafkaError
-from pdp_contracts import dead_letter_topic
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from pdp_contracts import dead_letter_topic
 from pdp_kit.events.consumer import EventConsumer
 from pdp_kit.events.kafka import EventProducer, build_consumer, stop_quietly
 from pdp_kit.events.outbox import OutboxRelay
@@ -105,7 +105,7 @@ class Worker:
     async def stop(self) -> None:
         self._stop.set()
         if self._tasks:
-            done, pending = await asyncio.wait(self._tasks, timeout=15)
+            _done, pending = await asyncio.wait(self._tasks, timeout=15)
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)

@@ -37,7 +37,11 @@ async def create_item(item: Item, principal: CurrentPrincipal) -> Item:
 
 @router.get("/whoami")
 async def whoami(principal: CurrentPrincipal) -> dict[str, object]:
-    return {"client_id": principal.client_id, "roles": sorted(principal.roles), "department": principal.department}
+    return {
+        "client_id": principal.client_id,
+        "roles": sorted(principal.roles),
+        "department": principal.department,
+    }
 
 
 @router.post("/conflict")
@@ -51,14 +55,20 @@ async def crash(principal: CurrentPrincipal) -> None:
 
 
 @router.post("/calendar/{year}")
-async def publish_year(year: int, session: SessionDep, principal: CurrentPrincipal) -> dict[str, int]:
+async def publish_year(
+    year: int, session: SessionDep, principal: CurrentPrincipal
+) -> dict[str, int]:
     require_role(principal, Role.BUREAU)
-    await record_event(session, CalendarYearLoaded(year=year, holidays=[], workdays=[]), subject=str(year))
+    await record_event(
+        session, CalendarYearLoaded(year=year, holidays=[], workdays=[]), subject=str(year)
+    )
     return {"year": year}
 
 
 @router.get("/search")
-async def search(q: Annotated[str, Query(min_length=2)], principal: CurrentPrincipal) -> dict[str, str]:
+async def search(
+    q: Annotated[str, Query(min_length=2)], principal: CurrentPrincipal
+) -> dict[str, str]:
     return {"q": q}
 
 

@@ -67,7 +67,9 @@ async def run() -> int:
     if bootstrap is None:
         broker = EmbeddedBroker(config.kafka_port, log_path=config.data_dir / "broker.log").start()
         bootstrap = broker.bootstrap
-    supervisor = Supervisor(config.environment(bootstrap, embedded_broker=broker is not None), config.host)
+    supervisor = Supervisor(
+        config.environment(bootstrap, embedded_broker=broker is not None), config.host
+    )
     stop = asyncio.Event()
     install_stop_signals(asyncio.get_running_loop(), stop.set)
     exit_code = 0

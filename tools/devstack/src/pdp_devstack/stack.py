@@ -25,6 +25,7 @@ class StackConfig:
     data_dir: Path
     kafka_bootstrap: str | None
     kafka_port: int
+    first_service_port: int = FIRST_SERVICE_PORT
     host: str = "127.0.0.1"
 
     @classmethod
@@ -34,6 +35,7 @@ class StackConfig:
             data_dir=Path(os.environ.get("PDP_DATA_DIR", ".pdp")).resolve(),
             kafka_bootstrap=os.environ.get("PDP_KAFKA_BOOTSTRAP") or None,
             kafka_port=int(os.environ.get("PDP_KAFKA_PORT", "9092")),
+            first_service_port=int(os.environ.get("PDP_SERVICE_PORT_BASE", FIRST_SERVICE_PORT)),
         )
 
     @property
@@ -42,7 +44,7 @@ class StackConfig:
 
     def processes(self) -> list[Process]:
         services = [
-            Process(name, f"{name}.main:create_app", FIRST_SERVICE_PORT + i)
+            Process(name, f"{name}.main:create_app", self.first_service_port + i)
             for i, name in enumerate(SERVICES)
         ]
         return [*services, Process("gateway", "gateway.main:create_app", self.gateway_port)]

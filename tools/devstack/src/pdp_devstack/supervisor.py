@@ -7,6 +7,7 @@ supervisor leaves no orphan behind; Ctrl-C or SIGTERM stops every child and the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import signal
 import sys
@@ -19,10 +20,8 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _die_with_parent() -> None:
-    try:
+    with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:
-        pass
 
 
 @dataclass
@@ -49,7 +48,7 @@ class Supervisor:
             env=self.env,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - no threads run yet in the child
+            preexec_fn=_die_with_parent,
         )
         self.children[process.name] = child
         self._pumps.append(asyncio.create_task(_pump(process.name, child)))

@@ -23,7 +23,9 @@ ALGORITHM = "RS256"
 
 def generate_signing_key() -> RSAKey:
     key = RSAKey.generate_key(2048, private=True)
-    return RSAKey.import_key(key.as_dict(private=True), {"kid": key.thumbprint(), "use": "sig", "alg": ALGORITHM})
+    return RSAKey.import_key(
+        key.as_dict(private=True), {"kid": key.thumbprint(), "use": "sig", "alg": ALGORITHM}
+    )
 
 
 def load_or_create_signing_key(path: Path, *, create: bool) -> RSAKey:
@@ -37,7 +39,9 @@ def load_or_create_signing_key(path: Path, *, create: bool) -> RSAKey:
         path.chmod(0o600)
     else:
         raise FileNotFoundError(f"signing key {path} is missing")
-    return RSAKey.import_key(key.as_dict(private=True), {"kid": key.thumbprint(), "use": "sig", "alg": ALGORITHM})
+    return RSAKey.import_key(
+        key.as_dict(private=True), {"kid": key.thumbprint(), "use": "sig", "alg": ALGORITHM}
+    )
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,9 @@ class IssuedToken:
 
 
 class TokenIssuer:
-    def __init__(self, key: RSAKey, *, issuer: str, audience: str, lifetime_seconds: int = 3600) -> None:
+    def __init__(
+        self, key: RSAKey, *, issuer: str, audience: str, lifetime_seconds: int = 3600
+    ) -> None:
         self._key = key
         self.issuer = issuer
         self.audience = audience
@@ -104,7 +110,7 @@ class TokenVerifier:
     ) -> None:
         if jwks is None and jwks_url is None:
             raise ValueError("a JWKS or its URL is required")
-        self._keys = KeySet.import_key_set(jwks) if jwks else None
+        self._keys = KeySet.import_key_set(jwks) if jwks else None  # type: ignore[arg-type]
         self._jwks_url = jwks_url
         self._last_fetch = 0.0
         self._claims = jwt.JWTClaimsRegistry(

@@ -21,6 +21,7 @@ from opentelemetry import trace
 from opentelemetry.propagate import extract
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from pdp_kit.events.envelope import Event, MalformedEvent
 from pdp_kit.events.kafka import BrokerUnavailable, EventProducer
@@ -148,8 +149,8 @@ class EventConsumer:
             self.stats.ignored += 1
             return
         seen = await session.scalar(
-            select(InboxEntry.event_id).where(
-                InboxEntry.consumer == self.name, InboxEntry.event_id == event.id
+            select(col(InboxEntry.event_id)).where(
+                col(InboxEntry.consumer) == self.name, col(InboxEntry.event_id) == event.id
             )
         )
         if seen is not None:
@@ -172,7 +173,9 @@ class EventConsumer:
         self.stats.handled += 1
 
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], *, reason: str) -> None:
-        log.error("dead-lettering %s[%s]@%s: %s", record.topic, record.partition, record.offset, reason)
+        log.error(
+            "dead-lettering %s[%s]@%s: %s", record.topic, record.partition, record.offset, reason
+        )
         headers = [
             *(record.headers or ()),
             ("pdp-dlq-reason", reason.encode()[:4000]),

@@ -6,6 +6,7 @@ Extensions: ``actor`` (the client that caused it), ``department``, ``traceparent
 
 from __future__ import annotations
 
+import builtins
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -16,8 +17,9 @@ from cloudevents.core.bindings import kafka as ce_kafka
 from cloudevents.core.exceptions import BaseCloudEventException
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
-from pdp_contracts import EventPayload, producer_of
 from pydantic import ValidationError
+
+from pdp_contracts import EventPayload, producer_of
 
 _FORMAT = JSONFormat()
 P = TypeVar("P", bound=EventPayload)
@@ -62,7 +64,7 @@ class Event:
             traceparent=traceparent,
         )
 
-    def payload(self, model: type[P]) -> P:
+    def payload(self, model: builtins.type[P]) -> P:
         """The data as the consumer's contract model; a mismatch is a malformed event."""
         if self.type != model.event_type:
             raise MalformedEvent(f"expected {model.event_type}, got {self.type}")

@@ -8,6 +8,7 @@ producers; production turns it on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -55,7 +56,9 @@ class EventProducer:
                 await asyncio.wait_for(producer.start(), timeout=self._timeout)
             except (TimeoutError, KafkaError, OSError) as exc:
                 await _stop_quietly(producer, self._timeout)
-                raise BrokerUnavailable(f"cannot reach Kafka at {self._bootstrap}: {exc!r}") from exc
+                raise BrokerUnavailable(
+                    f"cannot reach Kafka at {self._bootstrap}: {exc!r}"
+                ) from exc
             self._producer = producer
             return producer
 
@@ -94,7 +97,7 @@ class EventProducer:
 async def _stop_quietly(client: Any, timeout: float) -> None:
     try:
         await asyncio.wait_for(client.stop(), timeout=timeout)
-    except Exception:  # noqa: BLE001 - stopping a client of a dead broker may fail any way
+    except Exception:
         log.debug("kafka client did not stop cleanly", exc_info=True)
 
 
@@ -134,10 +137,8 @@ async def probe_broker(bootstrap: str, timeout: float = 1.0) -> bool:
         except (OSError, TimeoutError, ValueError):
             continue
         writer.close()
-        try:
+        with contextlib.suppress(OSError):
             await writer.wait_closed()
-        except OSError:
-            pass
         return True
     return False
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 
 from opentelemetry import trace
 from opentelemetry.propagate import inject
-from pdp_contracts import EventPayload
 from sqlalchemy import delete, select, update
+from sqlmodel import col
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from pdp_contracts import EventPayload
 from pdp_kit.db import utcnow
 from pdp_kit.events.envelope import Event
 from pdp_kit.events.kafka import BrokerUnavailable, EventProducer
@@ -164,10 +165,8 @@ class OutboxRelay:
                 backoff = min(max(backoff * 2, 0.5), 10.0)
                 sent = 0
             if sent < self._batch_size:
-                try:
+                with suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=backoff)
-                except TimeoutError:
-                    pass
 
 
 @asynccontextmanager
@@ -183,8 +182,6 @@ async def _transaction(session: AsyncSession) -> AsyncIterator[None]:
 async def purge_sent(session: AsyncSession, *, older_than: timedelta) -> int:
     """Sent rows are only kept for a while, as a trace for operators."""
     result = await session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.sent_at < utcnow() - older_than  # type: ignore[operator]
-        )
+        delete(OutboxMessage).where(col(OutboxMessage.sent_at) < utcnow() - older_than)
     )
     return int(getattr(result, "rowcount", 0) or 0)

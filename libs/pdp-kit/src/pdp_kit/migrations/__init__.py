@@ -38,9 +38,7 @@ def alembic_config(migrations_dir: Path, url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir))
     cfg.set_main_option("path_separator", "os")
-    cfg.set_main_option(
-        "version_locations", f"{migrations_dir / 'versions'}:{KIT_VERSIONS}"
-    )
+    cfg.set_main_option("version_locations", f"{migrations_dir / 'versions'}:{KIT_VERSIONS}")
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 

@@ -1,4 +1,4 @@
-"""Fresh, migrated databases for tests: SQLite files and PostgreSQL databases cloned from a template.
+"""Fresh, migrated databases for tests: SQLite files, and PostgreSQL databases from a template.
 
 Each service's migrations run once per test session into a template; every test then gets its
 own copy (a file copy, or ``CREATE DATABASE ... TEMPLATE``), so tests never see each other's rows.
@@ -98,9 +98,18 @@ class TestDatabases:
     def close(self) -> None:
         if self._pg_databases:
             asyncio.run(
-                _admin([f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in reversed(self._pg_databases)])
+                _admin(
+                    [
+                        f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)'
+                        for n in reversed(self._pg_databases)
+                    ]
+                )
             )
             self._pg_databases.clear()
 
     def _url(self, database: str) -> str:
-        return make_url(postgres_server_url()).set(database=database).render_as_string(hide_password=False)
+        return (
+            make_url(postgres_server_url())
+            .set(database=database)
+            .render_as_string(hide_password=False)
+        )

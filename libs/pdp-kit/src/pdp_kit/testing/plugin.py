@@ -50,7 +50,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
-        backends = [b.strip() for b in metafunc.config.getoption("--backends").split(",") if b.strip()]
+        backends = [
+            b.strip() for b in metafunc.config.getoption("--backends").split(",") if b.strip()
+        ]
         metafunc.parametrize("backend", backends)
 
 
@@ -195,7 +197,9 @@ def service_settings(
 
 
 @pytest.fixture
-async def app(service_app_factory: Any, service_settings: ServiceSettings) -> AsyncIterator[FastAPI]:
+async def app(
+    service_app_factory: Any, service_settings: ServiceSettings
+) -> AsyncIterator[FastAPI]:
     create_app, _ = service_app_factory
     application: FastAPI = create_app(service_settings)
     async with application.router.lifespan_context(application):
