@@ -16,8 +16,8 @@ from datetime import timedelta
 from opentelemetry import trace
 from opentelemetry.propagate import inject
 from sqlalchemy import delete, select, update
-from sqlmodel import col
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from pdp_contracts import EventPayload
 from pdp_kit.db import utcnow
