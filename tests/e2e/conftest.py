@@ -98,9 +98,9 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, deadline:
         if process.poll() is not None:
             raise AssertionError(f"pdp-devstack exited:\n{log.read_text()[-5000:]}")
         try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+            if httpx.get(f"{url}/readyz", timeout=2).json().get("status") == "ready":
                 return
-        except httpx.HTTPError:
+        except (httpx.HTTPError, ValueError):
             pass
         time.sleep(0.5)
     raise AssertionError(f"platform not ready:\n{log.read_text()[-5000:]}")

@@ -4,6 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Query
 from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
+from sqlalchemy import select
 
 from pdp_contracts.catalog import CalendarYearLoaded
 from pdp_kit.auth import CurrentPrincipal, Role, require_role
@@ -12,6 +13,8 @@ from pdp_kit.db import SessionDep
 from pdp_kit.errors import Conflict
 from pdp_kit.events.consumer import Subscriptions
 from pdp_kit.events.outbox import record_event
+from pdp_kit.models import CalendarYearRow
+from pdp_kit.pagination import Page, PageDep, keyset_page
 from pdp_kit.service import ServiceDefinition, create_service_app
 from pdp_kit.settings import ServiceSettings
 from pdp_kit.sweeps import Sweep
@@ -70,6 +73,24 @@ async def search(
     q: Annotated[str, Query(min_length=2)], principal: CurrentPrincipal
 ) -> dict[str, str]:
     return {"q": q}
+
+
+class YearOut(BaseModel):
+    year: int
+
+
+@router.get("/years")
+async def list_years(
+    session: SessionDep, principal: CurrentPrincipal, page: PageDep
+) -> Page[YearOut]:
+    return await keyset_page(
+        session,
+        select(CalendarYearRow),
+        key=CalendarYearRow.year,  # type: ignore[arg-type]
+        page=page,
+        to_public=lambda row: YearOut(year=row.year),
+        cursor_of=lambda row: row.year,
+    )
 
 
 async def count_sweep(session, as_of):  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@ async def wait_ready(url: str, deadline: float) -> dict[str, object] | None:
             try:
                 response = await client.get(f"{url}/readyz")
                 last = response.json()
-                if response.status_code == 200:
+                if last.get("status") == "ready":
                     return last
             except (httpx.HTTPError, ValueError):
                 pass
