@@ -26,6 +26,7 @@ from sqlmodel import col
 from pdp_kit.events.envelope import Event, MalformedEvent
 from pdp_kit.events.kafka import BrokerUnavailable, EventProducer
 from pdp_kit.models import InboxEntry
+from pdp_kit.telemetry import meter
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,13 @@ class EventConsumer:
         self._max_attempts = max_attempts
         self._retry_base = retry_base_seconds
         self.stats = ConsumerStats()
+        self._consumed = meter().create_counter(
+            "pdp_events_consumed", description="Events a consumer group took, by outcome"
+        )
+
+    def _count(self, outcome: str) -> None:
+        setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
+        self._consumed.add(1, {"outcome": outcome, "consumer": self.name})
 
     async def run(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -146,7 +154,7 @@ class EventConsumer:
     async def _handle(self, session: AsyncSession, event: Event) -> None:
         handlers = self._subscriptions.for_type(event.type)
         if not handlers:
-            self.stats.ignored += 1
+            self._count("ignored")
             return
         seen = await session.scalar(
             select(col(InboxEntry.event_id)).where(
@@ -154,7 +162,7 @@ class EventConsumer:
             )
         )
         if seen is not None:
-            self.stats.duplicates += 1
+            self._count("duplicates")
             return
         parent = extract({"traceparent": event.traceparent} if event.traceparent else {})
         token = otel_context.attach(parent)
@@ -170,7 +178,7 @@ class EventConsumer:
             otel_context.detach(token)
         session.add(InboxEntry(consumer=self.name, event_id=event.id, event_type=event.type))
         await session.flush()
-        self.stats.handled += 1
+        self._count("handled")
 
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], *, reason: str) -> None:
         log.error(
@@ -191,4 +199,4 @@ class EventConsumer:
             except BrokerUnavailable:
                 # Never drop a record: hold the partition until the dead letter is stored.
                 await asyncio.sleep(1.0)
-        self.stats.dead_lettered += 1
+        self._count("dead_lettered")

@@ -24,6 +24,7 @@ from pdp_kit.db import utcnow
 from pdp_kit.events.envelope import Event
 from pdp_kit.events.kafka import BrokerUnavailable, EventProducer
 from pdp_kit.models import OutboxMessage
+from pdp_kit.telemetry import meter
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,9 @@ class OutboxRelay:
         self._idle_seconds = idle_seconds
         self.published = 0
         self.healthy = True
+        self._published_metric = meter().create_counter(
+            "pdp_outbox_published", description="Events the outbox relay published to Kafka"
+        )
 
     async def run_once(self) -> int:
         """Publish one batch; return how many rows were sent. Raises if the broker is down."""
@@ -97,6 +101,8 @@ class OutboxRelay:
                     rows = await self._pending(session, lock=False)
                 await self._publish(session, rows)
         self.published += len(rows)
+        if rows:
+            self._published_metric.add(len(rows))
         return len(rows)
 
     async def _pending(self, session: AsyncSession, *, lock: bool) -> Sequence[OutboxMessage]:
