@@ -7,6 +7,7 @@ from pdp_contracts.base import (
     event_type,
     events_topic,
     producer_of,
+    topic_of,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "event_type",
     "events_topic",
     "producer_of",
+    "topic_of",
 ]

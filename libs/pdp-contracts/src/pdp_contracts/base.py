@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -29,6 +29,9 @@ def dead_letter_topic(service: str) -> str:
     return f"pdp.{service}.dlq"
 
 
+_BY_TYPE: dict[str, type[EventPayload]] = {}
+
+
 class EventPayload(BaseModel):
     """The ``data`` of one event type. Consumers ignore fields they do not know."""
 
@@ -38,9 +41,21 @@ class EventPayload(BaseModel):
     topic: ClassVar[str | None] = None
 
     @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if "event_type" in cls.__dict__:
+            _BY_TYPE[cls.event_type] = cls
+
+    @classmethod
     def producer(cls) -> str:
         return producer_of(cls.event_type)
 
     @classmethod
     def destination(cls) -> str:
         return cls.topic or events_topic(cls.producer())
+
+
+def topic_of(type_: str) -> str:
+    """The topic events of this type travel on (the payload's own, or its producer's events)."""
+    payload = _BY_TYPE.get(type_)
+    return payload.destination() if payload else events_topic(producer_of(type_))

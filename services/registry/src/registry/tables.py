@@ -1,4 +1,4 @@
-"""The declarative base of the registry service's own tables (its own metadata, its own database)."""
+"""The declarative base of the registry service's own tables (own metadata, own database)."""
 
 from sqlalchemy.orm import registry
 from sqlmodel import SQLModel

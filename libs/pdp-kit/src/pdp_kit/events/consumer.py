@@ -1,15 +1,17 @@
 """Consuming events: idempotent handlers behind an inbox, offsets committed after the database.
 
-Each record is handled in a savepoint of one transaction per poll batch, with its inbox row, so a
-redelivered event is skipped and a failing handler rolls back only itself. A record whose handler
-keeps failing is retried a bounded number of times, then sent to the service's dead-letter topic
-with the reason; consumption goes on. Offsets are committed only after the database commit.
+A poll batch is handled in one transaction with its inbox rows, so a redelivered event is skipped.
+If any handler in it fails, the transaction rolls back and each record is handled again in a
+transaction of its own; a record whose handler keeps failing is retried a bounded number of times,
+then sent to the service's dead-letter topic with the reason, and consumption goes on. Offsets are
+committed only after the database commit.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,10 +21,12 @@ from aiokafka.errors import KafkaError
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.propagate import extract
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from pdp_contracts import topic_of
+from pdp_kit.db import utcnow
 from pdp_kit.events.envelope import Event, MalformedEvent
 from pdp_kit.events.kafka import BrokerUnavailable, EventProducer
 from pdp_kit.models import InboxEntry
@@ -48,9 +52,7 @@ class Subscriptions:
         return [*self.handlers.get(event_type, ()), *self.wildcard]
 
     def all_topics(self) -> set[str]:
-        from pdp_contracts import events_topic, producer_of
-
-        return {events_topic(producer_of(t)) for t in self.handlers} | set(self.topics)
+        return {topic_of(t) for t in self.handlers} | set(self.topics)
 
 
 @dataclass
@@ -83,13 +85,16 @@ class EventConsumer:
         self._max_attempts = max_attempts
         self._retry_base = retry_base_seconds
         self.stats = ConsumerStats()
+        self._tracer = trace.get_tracer(__name__)
         self._consumed = meter().create_counter(
             "pdp_events_consumed", description="Events a consumer group took, by outcome"
         )
 
-    def _count(self, outcome: str) -> None:
-        setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
-        self._consumed.add(1, {"outcome": outcome, "consumer": self.name})
+    def _count(self, outcomes: Counter[str]) -> None:
+        for outcome, n in outcomes.items():
+            if n:
+                setattr(self.stats, outcome, getattr(self.stats, outcome) + n)
+                self._consumed.add(n, {"outcome": outcome, "consumer": self.name})
 
     async def run(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -118,67 +123,100 @@ class EventConsumer:
                 await asyncio.sleep(1.0)
 
     async def handle_records(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
-        """Handle one partition's records in order: batch first, then failures one by one."""
+        """Handle one partition's records in order: the whole batch in one transaction first;
+        if anything in it fails, each record again on its own, with bounded retries."""
         parsed: list[tuple[ConsumerRecord[Any, Any], Event]] = []
         for record in records:
             try:
                 parsed.append((record, Event.decode(record.value)))
             except MalformedEvent as exc:
                 await self._dead_letter(record, reason=str(exc))
-        failed: list[tuple[ConsumerRecord[Any, Any], Event]] = []
-        async with self._sessionmaker() as session, session.begin():
-            for record, event in parsed:
-                try:
-                    async with session.begin_nested():
-                        await self._handle(session, event)
-                except Exception:
-                    log.warning("handler failed for %s (%s)", event.id, event.type, exc_info=True)
-                    failed.append((record, event))
-        for record, event in failed:
-            await self._retry(record, event)
+        if not parsed:
+            return
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                outcomes = await self._handle(session, [event for _, event in parsed])
+        except Exception:
+            log.warning("batch of %d failed; handling one by one", len(parsed), exc_info=True)
+        else:
+            self._count(outcomes)
+            return
+        for record, event in parsed:
+            await self._handle_alone(record, event)
 
-    async def _retry(self, record: ConsumerRecord[Any, Any], event: Event) -> None:
+    async def _handle_alone(self, record: ConsumerRecord[Any, Any], event: Event) -> None:
         error: Exception | None = None
-        for attempt in range(1, self._max_attempts):
-            await asyncio.sleep(self._retry_base * 2 ** (attempt - 1))
+        for attempt in range(self._max_attempts):
+            if attempt:
+                await asyncio.sleep(self._retry_base * 2 ** (attempt - 1))
             try:
                 async with self._sessionmaker() as session, session.begin():
-                    await self._handle(session, event)
-                return
+                    outcomes = await self._handle(session, [event])
             except Exception as exc:  # noqa: BLE001 - any handler failure is retried, then parked
                 error = exc
+                log.warning("handler failed for %s (%s): %r", event.id, event.type, exc)
+            else:
+                self._count(outcomes)
+                return
         await self._dead_letter(
             record, reason=f"handler failed {self._max_attempts} times: {error!r}"
         )
 
-    async def _handle(self, session: AsyncSession, event: Event) -> None:
-        handlers = self._subscriptions.for_type(event.type)
-        if not handlers:
-            self._count("ignored")
-            return
-        seen = await session.scalar(
-            select(col(InboxEntry.event_id)).where(
-                col(InboxEntry.consumer) == self.name, col(InboxEntry.event_id) == event.id
+    async def _handle(self, session: AsyncSession, events: Sequence[Event]) -> Counter[str]:
+        """Run the handlers of the events not yet in the inbox, then record them there.
+
+        One inbox lookup and one inbox insert per batch: the per-event cost is the handlers'.
+        """
+        outcomes: Counter[str] = Counter()
+        wanted = [e for e in events if self._subscriptions.for_type(e.type)]
+        outcomes["ignored"] = len(events) - len(wanted)
+        seen = set(
+            await session.scalars(
+                select(col(InboxEntry.event_id)).where(
+                    col(InboxEntry.consumer) == self.name,
+                    col(InboxEntry.event_id).in_([e.id for e in wanted]),
+                )
             )
         )
-        if seen is not None:
-            self._count("duplicates")
-            return
+        fresh: list[Event] = []
+        for event in wanted:
+            if event.id in seen:
+                outcomes["duplicates"] += 1
+                continue
+            seen.add(event.id)
+            fresh.append(event)
+        for event in fresh:
+            await self._dispatch(session, event)
+        if fresh:
+            now = utcnow()
+            await session.execute(
+                insert(InboxEntry),
+                [
+                    {
+                        "consumer": self.name,
+                        "event_id": e.id,
+                        "event_type": e.type,
+                        "handled_at": now,
+                    }
+                    for e in fresh
+                ],
+            )
+        outcomes["handled"] = len(fresh)
+        return outcomes
+
+    async def _dispatch(self, session: AsyncSession, event: Event) -> None:
         parent = extract({"traceparent": event.traceparent} if event.traceparent else {})
         token = otel_context.attach(parent)
         try:
-            with trace.get_tracer(__name__).start_as_current_span(
+            with self._tracer.start_as_current_span(
                 f"consume {event.type}",
                 kind=trace.SpanKind.CONSUMER,
                 attributes={"messaging.message.id": event.id, "pdp.subject": event.subject},
             ):
-                for handler in handlers:
+                for handler in self._subscriptions.for_type(event.type):
                     await handler(session, event)
         finally:
             otel_context.detach(token)
-        session.add(InboxEntry(consumer=self.name, event_id=event.id, event_type=event.type))
-        await session.flush()
-        self._count("handled")
 
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], *, reason: str) -> None:
         log.error(
@@ -199,4 +237,4 @@ class EventConsumer:
             except BrokerUnavailable:
                 # Never drop a record: hold the partition until the dead letter is stored.
                 await asyncio.sleep(1.0)
-        self._count("dead_lettered")
+        self._count(Counter(dead_lettered=1))

@@ -1,0 +1,87 @@
+"""The event journal: every domain event of every service (Art. 32 audit trail, Art. 34, 35)."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from audit.ingest import InsertOnce, as_utc
+from audit.journal.models import JournalEntry
+from audit.journal.schemas import JournalEntryPublic
+from audit.listing import Period, in_arrival_order
+from pdp_contracts.gateway import RequestLogged
+from pdp_kit.auth import Principal, Role, require_role
+from pdp_kit.db import utcnow
+from pdp_kit.events.envelope import Event
+from pdp_kit.pagination import Page, PageParams, keyset_page
+
+#: Who reads the journal (CONTRACT: Audit): the bureau supervises, the cyberspace office and the
+#: third-party assessor inspect (Art. 34, 35).
+READERS = (Role.BUREAU, Role.CYBERSPACE, Role.ASSESSOR)
+
+#: Records that travel beside the domain events but are kept elsewhere: the gateway's network log
+#: is its own record (``netlogs``), with its own retention (Art. 34).
+NOT_JOURNALED = frozenset({RequestLogged.event_type})
+
+_journal: Table = JournalEntry.__table__  # type: ignore[attr-defined]
+_insert_once = InsertOnce(_journal, key="event_id")
+
+
+async def journal_event(session: AsyncSession, *, event: Event) -> None:
+    """Keep the event as published: one INSERT, nothing read first; a copy already journaled is
+    left as it is."""
+    if event.type in NOT_JOURNALED:
+        return
+    await _insert_once(
+        session,
+        {
+            "event_id": event.id,
+            "type": event.type,
+            "source": event.source,
+            "subject": event.subject,
+            "time": as_utc(event.time),
+            "actor": event.actor,
+            "department": event.department,
+            "data": event.data,
+            "traceparent": event.traceparent,
+            "received_at": utcnow(),
+        },
+    )
+
+
+async def list_events(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    page: PageParams,
+    type_: str | None = None,
+    subject: str | None = None,
+    department: str | None = None,
+    from_: datetime | None = None,
+    to: datetime | None = None,
+) -> Page[JournalEntryPublic]:
+    """Journaled events in journal order; every filter given must hold."""
+    require_role(principal, *READERS)
+    period = Period.between(from_, to)
+    query = select(JournalEntry).where(*period.conditions(col(JournalEntry.time)))
+    if type_ is not None:
+        query = query.where(col(JournalEntry.type) == type_)
+    if subject is not None:
+        query = query.where(col(JournalEntry.subject) == subject)
+    if department is not None:
+        query = query.where(col(JournalEntry.department) == department)
+    return await keyset_page(
+        session,
+        query,
+        key=JournalEntry.seq,  # type: ignore[arg-type]
+        page=in_arrival_order(page),
+        to_public=_public,
+        cursor_of=lambda entry: entry.seq,
+    )
+
+
+def _public(entry: JournalEntry) -> JournalEntryPublic:
+    fields: dict[str, Any] = entry.model_dump(exclude={"seq", "event_id"})
+    return JournalEntryPublic(id=entry.event_id, **fields)

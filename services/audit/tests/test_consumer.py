@@ -1,0 +1,105 @@
+"""The audit subscriptions behind the kit's real consumer path (inbox, savepoints), no broker."""
+
+from typing import Any
+
+import httpx
+from aiokafka.structs import ConsumerRecord
+from fastapi import FastAPI
+
+from audit.subscriptions import subscriptions
+from pdp_contracts.gateway import NETLOG_TOPIC
+from pdp_kit.events.consumer import EventConsumer
+from pdp_kit.events.envelope import Event
+
+
+class ParkedRecords:
+    """Stands in for the dead-letter producer."""
+
+    def __init__(self) -> None:
+        self.records: list[tuple[str, Any]] = []
+
+    async def publish(self, topic: str, key: Any, value: bytes, headers: Any) -> None:
+        self.records.append((topic, value))
+
+
+def record(event: Event, *, topic: str, offset: int) -> ConsumerRecord[bytes, bytes]:
+    key, value, headers = event.encode()
+    return ConsumerRecord(
+        topic=topic,
+        partition=0,
+        offset=offset,
+        timestamp=0,
+        timestamp_type=0,
+        key=key,
+        value=value,
+        checksum=None,
+        serialized_key_size=len(key),
+        serialized_value_size=len(value),
+        headers=headers,
+    )
+
+
+def consumer(app: FastAPI, parked: ParkedRecords) -> EventConsumer:
+    return EventConsumer(
+        name="pdp-audit",
+        subscriptions=subscriptions,
+        sessionmaker=app.state.sessionmaker,
+        dead_letters=parked,  # type: ignore[arg-type]
+        dead_letter_topic="pdp.audit.dlq",
+        max_attempts=2,
+        retry_base_seconds=0.0,
+    )
+
+
+async def test_the_kit_consumer_journals_domain_events_and_keeps_network_logs_apart(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    as_bureau: dict[str, str],
+    events: Any,
+) -> None:
+    parked = ParkedRecords()
+    audit = consumer(app, parked)
+    created = events.department_created("D001")
+    submitted = events.share_request_submitted("SR-1")
+    logged = events.request_logged()
+    batch = [
+        record(created, topic="pdp.catalog.events", offset=0),
+        record(submitted, topic="pdp.sharing.events", offset=0),
+        record(created, topic="pdp.catalog.events", offset=1),  # redelivered in the same batch
+        record(logged, topic=NETLOG_TOPIC, offset=0),
+    ]
+
+    await audit.handle_records(batch)
+    await audit.handle_records(batch[:2])  # redelivered after a lost offset commit
+
+    journal = (await client.get("/api/audit/events", headers=as_bureau)).json()["items"]
+    netlogs = (await client.get("/api/audit/netlogs", headers=as_bureau)).json()["items"]
+    assert [item["id"] for item in journal] == [created.id, submitted.id]
+    assert [item["id"] for item in netlogs] == [logged.id]
+    assert (audit.stats.handled, audit.stats.duplicates) == (3, 3)
+    assert parked.records == []
+
+
+async def test_a_network_log_record_that_breaks_its_contract_is_parked_not_kept(
+    app: FastAPI, client: httpx.AsyncClient, as_ops: dict[str, str], events: Any
+) -> None:
+    parked = ParkedRecords()
+    logged = events.request_logged()
+    broken = Event(**{**logged.__dict__, "data": {**logged.data, "status": "teapot"}})
+
+    await consumer(app, parked).handle_records([record(broken, topic=NETLOG_TOPIC, offset=0)])
+
+    assert [topic for topic, _ in parked.records] == ["pdp.audit.dlq"]
+    assert (await client.get("/api/audit/netlogs", headers=as_ops)).json()["items"] == []
+
+
+def test_audit_reads_every_domain_event_topic_and_the_network_log() -> None:
+    assert subscriptions.all_topics() == {
+        "pdp.catalog.events",
+        "pdp.sharing.events",
+        "pdp.opening.events",
+        "pdp.registry.events",
+        "pdp.audit.events",
+        "pdp.gateway.events",
+        NETLOG_TOPIC,
+    }

@@ -1,0 +1,25 @@
+"""The sharing service: share requests, grants and data calls between departments (Art. 16–20)."""
+
+from fastapi import FastAPI
+
+from pdp_kit.migrations import locate
+from pdp_kit.service import ServiceDefinition, create_service_app
+from sharing.departments.routes import router as departments_router
+from sharing.settings import SharingSettings
+from sharing.subscriptions import subscriptions
+from sharing.worker import sweeps
+
+definition = ServiceDefinition(
+    name="sharing",
+    title="长宁区公共数据平台 · 共享服务",
+    description="Share requests, grants and data calls between departments.",
+    settings_class=SharingSettings,
+    migrations_dir=locate(__file__),
+    routers=(departments_router,),
+    subscriptions=subscriptions,
+    sweeps=sweeps,
+)
+
+
+def create_app(settings: SharingSettings | None = None) -> FastAPI:
+    return create_service_app(definition, settings)
