@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -17,7 +17,7 @@ from pdp_contracts.catalog import DepartmentCreated
 from pdp_contracts.gateway import RequestLogged
 from pdp_kit.events.envelope import Event
 
-Handler = Callable[[AsyncSession, Event], Awaitable[None]]
+Handler = Callable[[AsyncSession, Sequence[Event]], Awaitable[None]]
 Deliver = Callable[..., Awaitable[None]]
 
 
@@ -103,7 +103,6 @@ def deliver(app: FastAPI) -> Deliver:
 
     async def deliver(handler: Handler, *events: Event) -> None:
         async with app.state.sessionmaker() as session, session.begin():
-            for event in events:
-                await handler(session, event)
+            await handler(session, list(events))
 
     return deliver

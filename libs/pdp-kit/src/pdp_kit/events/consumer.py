@@ -35,6 +35,8 @@ from pdp_kit.telemetry import meter
 log = logging.getLogger(__name__)
 
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]
+#: Takes every new event of its kind in a poll batch at once (one multi-row write, not one a row).
+BatchHandler = Callable[[AsyncSession, Sequence[Event]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -42,17 +44,29 @@ class Subscriptions:
     """Consumed event type -> handlers, one readable table per service (``subscriptions.py``).
 
     ``topics`` are read in full; ``wildcard`` handlers see every event on them (the audit journal).
+    The ``batch_`` variants take all new events of a poll batch in one call, for hot ingest paths.
     """
 
     handlers: Mapping[str, Sequence[Handler]] = field(default_factory=dict)
     topics: frozenset[str] = frozenset()
     wildcard: Sequence[Handler] = ()
+    batch_handlers: Mapping[str, Sequence[BatchHandler]] = field(default_factory=dict)
+    batch_wildcard: Sequence[BatchHandler] = ()
 
     def for_type(self, event_type: str) -> Sequence[Handler]:
         return [*self.handlers.get(event_type, ()), *self.wildcard]
 
+    def wants(self, event_type: str) -> bool:
+        return bool(
+            self.handlers.get(event_type)
+            or self.wildcard
+            or self.batch_handlers.get(event_type)
+            or self.batch_wildcard
+        )
+
     def all_topics(self) -> set[str]:
-        return {topic_of(t) for t in self.handlers} | set(self.topics)
+        types = {*self.handlers, *self.batch_handlers}
+        return {topic_of(t) for t in types} | set(self.topics)
 
 
 @dataclass
@@ -104,26 +118,30 @@ class EventConsumer:
                 log.warning("consumer %s cannot poll: %r", self.name, exc)
                 await asyncio.sleep(1.0)
                 continue
-            for tp, records in batches.items():
-                await self.handle_records(records)
-                await self._commit(consumer, tp, records[-1].offset + 1, stop)
+            if not batches:
+                continue
+            # One transaction for the whole poll (each partition's records stay in order), then
+            # every partition's offset: fewer commits is most of the ingest rate.
+            await self.handle_records([r for records in batches.values() for r in records])
+            offsets = {tp: records[-1].offset + 1 for tp, records in batches.items()}
+            await self._commit(consumer, offsets, stop)
 
     async def _commit(
-        self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int, stop: asyncio.Event
+        self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int], stop: asyncio.Event
     ) -> None:
         while True:
             try:
-                await consumer.commit({tp: offset})
+                await consumer.commit(offsets)
                 return
             except KafkaError as exc:
                 # The inbox makes a redelivery harmless; keep trying while we run.
-                log.warning("offset commit failed for %s: %r", tp, exc)
+                log.warning("offset commit failed for %s: %r", offsets, exc)
                 if stop.is_set():
                     return
                 await asyncio.sleep(1.0)
 
     async def handle_records(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
-        """Handle one partition's records in order: the whole batch in one transaction first;
+        """Handle a poll's records in order: the whole batch in one transaction first;
         if anything in it fails, each record again on its own, with bounded retries."""
         parsed: list[tuple[ConsumerRecord[Any, Any], Event]] = []
         for record in records:
@@ -168,7 +186,7 @@ class EventConsumer:
         One inbox lookup and one inbox insert per batch: the per-event cost is the handlers'.
         """
         outcomes: Counter[str] = Counter()
-        wanted = [e for e in events if self._subscriptions.for_type(e.type)]
+        wanted = [e for e in events if self._subscriptions.wants(e.type)]
         outcomes["ignored"] = len(events) - len(wanted)
         seen = set(
             await session.scalars(
@@ -187,6 +205,7 @@ class EventConsumer:
             fresh.append(event)
         for event in fresh:
             await self._dispatch(session, event)
+        await self._dispatch_batch(session, fresh)
         if fresh:
             now = utcnow()
             await session.execute(
@@ -204,7 +223,25 @@ class EventConsumer:
         outcomes["handled"] = len(fresh)
         return outcomes
 
+    async def _dispatch_batch(self, session: AsyncSession, events: Sequence[Event]) -> None:
+        if not events:
+            return
+        by_type: dict[str, list[Event]] = {}
+        for event in events:
+            by_type.setdefault(event.type, []).append(event)
+        with self._tracer.start_as_current_span(
+            "consume batch", kind=trace.SpanKind.CONSUMER, attributes={"count": len(events)}
+        ):
+            for event_type, group in by_type.items():
+                for batch_handler in self._subscriptions.batch_handlers.get(event_type, ()):
+                    await batch_handler(session, group)
+            for batch_handler in self._subscriptions.batch_wildcard:
+                await batch_handler(session, events)
+
     async def _dispatch(self, session: AsyncSession, event: Event) -> None:
+        handlers = self._subscriptions.for_type(event.type)
+        if not handlers:
+            return
         parent = extract({"traceparent": event.traceparent} if event.traceparent else {})
         token = otel_context.attach(parent)
         try:
@@ -213,7 +250,7 @@ class EventConsumer:
                 kind=trace.SpanKind.CONSUMER,
                 attributes={"messaging.message.id": event.id, "pdp.subject": event.subject},
             ):
-                for handler in self._subscriptions.for_type(event.type):
+                for handler in handlers:
                     await handler(session, event)
         finally:
             otel_context.detach(token)

@@ -1,5 +1,6 @@
 """The event journal: every domain event of every service (Art. 32 audit trail, Art. 34, 35)."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -29,25 +30,28 @@ _journal: Table = JournalEntry.__table__  # type: ignore[attr-defined]
 _insert_once = InsertOnce(_journal, key="event_id")
 
 
-async def journal_event(session: AsyncSession, *, event: Event) -> None:
-    """Keep the event as published: one INSERT, nothing read first; a copy already journaled is
-    left as it is."""
-    if event.type in NOT_JOURNALED:
-        return
+async def journal_events(session: AsyncSession, *, events: Sequence[Event]) -> None:
+    """Keep the events as published: one INSERT round per batch, nothing read first; a copy
+    already journaled is left as it is."""
+    now = utcnow()
     await _insert_once(
         session,
-        {
-            "event_id": event.id,
-            "type": event.type,
-            "source": event.source,
-            "subject": event.subject,
-            "time": as_utc(event.time),
-            "actor": event.actor,
-            "department": event.department,
-            "data": event.data,
-            "traceparent": event.traceparent,
-            "received_at": utcnow(),
-        },
+        [
+            {
+                "event_id": event.id,
+                "type": event.type,
+                "source": event.source,
+                "subject": event.subject,
+                "time": as_utc(event.time),
+                "actor": event.actor,
+                "department": event.department,
+                "data": event.data,
+                "traceparent": event.traceparent,
+                "received_at": now,
+            }
+            for event in events
+            if event.type not in NOT_JOURNALED
+        ],
     )
 
 

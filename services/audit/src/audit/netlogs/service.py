@@ -1,5 +1,6 @@
 """The network log: every request through the gateway, kept at least six months (Art. 34)."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -25,28 +26,32 @@ _netlog: Table = NetworkLogEntry.__table__  # type: ignore[attr-defined]
 _insert_once = InsertOnce(_netlog, key="event_id")
 
 
-async def keep_request(session: AsyncSession, *, event: Event) -> None:
-    """Store the logged request as is: one INSERT; a copy already kept is left as it is. A record
-    that breaks the contract raises, and the kit parks it on the dead-letter topic."""
-    logged = event.payload(RequestLogged)
-    await _insert_once(
-        session,
-        {
-            "event_id": event.id,
-            "request_id": logged.request_id,
-            "time": as_utc(logged.time),
-            "client_id": logged.client_id,
-            "source_address": logged.source_address,
-            "method": logged.method,
-            "path": logged.path,
-            "status": logged.status,
-            "latency_ms": logged.latency_ms,
-            "bytes_in": logged.bytes_in,
-            "bytes_out": logged.bytes_out,
-            "traceparent": event.traceparent,
-            "received_at": utcnow(),
-        },
-    )
+async def keep_requests(session: AsyncSession, *, events: Sequence[Event]) -> None:
+    """Store the logged requests as they are: one INSERT round per batch; a copy already kept is
+    left as it is. A record that breaks the contract raises, and the kit parks it on the
+    dead-letter topic."""
+    now = utcnow()
+    rows = []
+    for event in events:
+        logged = event.payload(RequestLogged)
+        rows.append(
+            {
+                "event_id": event.id,
+                "request_id": logged.request_id,
+                "time": as_utc(logged.time),
+                "client_id": logged.client_id,
+                "source_address": logged.source_address,
+                "method": logged.method,
+                "path": logged.path,
+                "status": logged.status,
+                "latency_ms": logged.latency_ms,
+                "bytes_in": logged.bytes_in,
+                "bytes_out": logged.bytes_out,
+                "traceparent": event.traceparent,
+                "received_at": now,
+            }
+        )
+    await _insert_once(session, rows)
 
 
 async def list_netlogs(

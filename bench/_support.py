@@ -1,0 +1,82 @@
+"""What the benchmarks share: a database to run on, and how figures are printed.
+
+Figures are ratios against a baseline measured in the same process and the same run, so a noisy
+machine still gives a true comparison.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+POSTGRES = os.environ.get(
+    "PDP_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+async def postgres_reachable() -> bool:
+    engine = create_async_engine(POSTGRES)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means we fall back to SQLite
+        return False
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def scratch_database(name: str, workdir: Path) -> AsyncIterator[str]:
+    """A fresh database URL on PostgreSQL if reachable (dropped afterwards), else a SQLite file."""
+    if await postgres_reachable():
+        database = f"pdp_bench_{name}_{uuid.uuid4().hex[:8]}"
+        admin = create_async_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{database}"'))
+        try:
+            yield make_url(POSTGRES).set(database=database).render_as_string(hide_password=False)
+        finally:
+            async with admin.connect() as conn:
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            await admin.dispose()
+    else:
+        yield f"sqlite+aiosqlite:///{workdir / f'{name}.db'}"
+
+
+def backend_of(url: str) -> str:
+    return make_url(url).get_backend_name()
+
+
+class Stopwatch:
+    def __enter__(self) -> Stopwatch:
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.seconds = time.perf_counter() - self.started
+
+
+def report(title: str, rows: list[tuple[str, float, str]], *, baseline: str) -> None:
+    """Print ``name  value unit  ratio-to-baseline`` lines."""
+    base = dict((name, value) for name, value, _ in rows)[baseline]
+    print(f"\n{title}")
+    for name, value, unit in rows:
+        print(f"  {name:<44} {value:>12,.1f} {unit:<10} {value / base:>6.2f}× {baseline}")
+
+
+async def wait_until(check, *, timeout: float, every: float = 0.05) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not await check():
+        if time.monotonic() > deadline:
+            raise TimeoutError("benchmark condition not met in time")
+        await asyncio.sleep(every)

@@ -1,0 +1,23 @@
+from datetime import datetime
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field
+
+from gateway.clients.schemas import ClientBase
+from gateway.tables import GatewayTable
+from pdp_kit.db import UTCDateTime, utcnow
+
+
+class Client(ClientBase, GatewayTable, table=True):
+    """An OAuth 2.0 client of the gateway: a department system, a municipal platform, an operator
+    or a public app (Art. 7, 32: identity authentication and access control)."""
+
+    __tablename__ = "oauth_client"
+
+    client_id: str = Field(primary_key=True, max_length=64)
+    #: ``scrypt$n$r$p$salt$hash`` (see ``gateway.clients.hashing``); never the secret itself.
+    secret_hash: str = Field(max_length=200)
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    disabled: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    secret_rotated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

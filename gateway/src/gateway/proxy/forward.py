@@ -1,0 +1,230 @@
+"""Forwarding ``/api/<service>/...`` to the service, on aiohttp (ARCHITECTURE, performance notes).
+
+The hot path is a raw ASGI endpoint: no request or response objects, bodies streamed both ways
+in the chunks they arrive in, one pooled keep-alive connection per concurrent call. The gateway
+does not check tokens here: every service verifies the token itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Mapping
+
+import aiohttp
+from multidict import CIMultiDict
+from opentelemetry.propagate import inject
+from starlette.types import Message, Receive, Scope, Send
+from yarl import URL
+
+from pdp_kit.errors import DomainError, problem_response
+from pdp_kit.http import REQUEST_ID
+
+log = logging.getLogger(__name__)
+
+#: RFC 9110 §7.6.1 hop-by-hop fields, plus those the gateway sets itself.
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
+_NOT_FORWARDED = HOP_BY_HOP | {"host", REQUEST_ID, "x-forwarded-proto", "x-forwarded-host"}
+#: The gateway's server adds its own Date and Server.
+_NOT_RETURNED = HOP_BY_HOP | {"date", "server"}
+_REPLAYABLE = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
+
+
+class UpstreamUnreachable(DomainError):
+    status, code, title = 502, "upstream-unreachable", "后端服务不可达"
+
+
+class UpstreamTimeout(DomainError):
+    status, code, title = 504, "upstream-timeout", "后端服务响应超时"
+
+
+class ClientWentAway(Exception):
+    """The caller disconnected while its request body was being forwarded."""
+
+
+class Proxy:
+    def __init__(self, session: aiohttp.ClientSession, upstreams: Mapping[str, str]) -> None:
+        self.session = session
+        self.upstreams = dict(upstreams)
+
+    async def forward(self, service: str, scope: Scope, receive: Receive, send: Send) -> None:
+        url = URL(self.upstreams[service] + _target(scope), encoded=True)
+        method: str = scope["method"]
+        headers = _upstream_headers(scope)
+        try:
+            body, replayable = await _request_body(receive, headers)
+            response = await self._send(method, url, headers, body)
+        except aiohttp.ServerDisconnectedError as exc:
+            if not (replayable and method in _REPLAYABLE):
+                await _problem(send, UpstreamUnreachable(f"{service} 服务断开了连接"))
+                log.warning("upstream %s dropped %s %s: %r", service, method, url.path, exc)
+                return
+            # A pooled connection the upstream closed just now: one more try on a fresh one.
+            try:
+                response = await self._send(method, url, headers, body)
+            except (aiohttp.ClientError, TimeoutError) as again:
+                await _upstream_failed(send, service, again)
+                return
+        except ClientWentAway:
+            return
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            await _upstream_failed(send, service, exc)
+            return
+        try:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": response.status,
+                    "headers": [
+                        (name, value)
+                        for name, value in response.raw_headers
+                        if name.decode("latin-1").lower() not in _NOT_RETURNED
+                    ],
+                }
+            )
+            async for chunk in response.content.iter_any():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        except BaseException as exc:
+            response.close()  # never hand a half-read connection back to the pool
+            if isinstance(exc, aiohttp.ClientError | TimeoutError):
+                # The status line is out: the only honest signal left is to abort the connection.
+                log.warning("upstream %s failed mid-response for %s: %r", service, url.path, exc)
+            raise
+        response.release()
+
+    async def _send(
+        self,
+        method: str,
+        url: URL,
+        headers: CIMultiDict[str],
+        body: bytes | AsyncIterator[bytes] | None,
+    ) -> aiohttp.ClientResponse:
+        return await self.session.request(
+            method, url, headers=headers, data=body, allow_redirects=False
+        )
+
+
+def _target(scope: Scope) -> str:
+    """The path as the caller encoded it (``%2F`` stays ``%2F``), with its query."""
+    raw: bytes | None = scope.get("raw_path")
+    path = raw.split(b"?", 1)[0].decode("latin-1") if raw else scope["path"]
+    query: bytes = scope.get("query_string", b"")
+    return f"{path}?{query.decode('latin-1')}" if query else path
+
+
+def _upstream_headers(scope: Scope) -> CIMultiDict[str]:
+    incoming = [
+        (name.decode("latin-1"), value.decode("latin-1")) for name, value in scope["headers"]
+    ]
+    listed = {
+        token.strip().lower()
+        for name, value in incoming
+        if name.lower() == "connection"
+        for token in value.split(",")
+    }
+    headers: CIMultiDict[str] = CIMultiDict(
+        (name, value)
+        for name, value in incoming
+        if name.lower() not in _NOT_FORWARDED and name.lower() not in listed
+    )
+    client = scope.get("client")
+    if client:
+        headers["X-Forwarded-For"] = _forwarded_for(headers.get("X-Forwarded-For"), client[0])
+    headers["X-Forwarded-Proto"] = scope.get("scheme", "http")
+    host = next((value for name, value in incoming if name.lower() == "host"), None)
+    if host:
+        headers["X-Forwarded-Host"] = host
+    state = scope.get("state") or {}
+    if state.get("request_id"):
+        headers["X-Request-ID"] = state["request_id"]
+    # The current span's context when tracing is on; otherwise the caller's traceparent,
+    # already copied above, travels on unchanged.
+    inject(headers)
+    return headers
+
+
+def _forwarded_for(prior: str | None, client: str) -> str:
+    """Append the caller, unless uvicorn's ``--proxy-headers`` already resolved it from the
+    chain (then it is the chain's last entry and appending would count it twice)."""
+    if not prior:
+        return client
+    if prior.rsplit(",", 1)[-1].strip() == client:
+        return prior
+    return f"{prior}, {client}"
+
+
+async def _request_body(
+    receive: Receive, headers: CIMultiDict[str]
+) -> tuple[bytes | AsyncIterator[bytes] | None, bool]:
+    """The body as bytes when it came in one piece (most API calls), else a stream.
+
+    Returns the body and whether it could be sent again.
+    """
+    first = await receive()
+    if first["type"] == "http.disconnect":
+        raise ClientWentAway
+    chunk: bytes = first.get("body", b"")
+    if not first.get("more_body", False):
+        if not chunk and "content-length" not in headers and "transfer-encoding" not in headers:
+            return None, True
+        return chunk, True
+
+    async def stream() -> AsyncIterator[bytes]:
+        yield chunk
+        while True:
+            message: Message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ClientWentAway
+            yield message.get("body", b"")
+            if not message.get("more_body", False):
+                return
+
+    return stream(), False
+
+
+async def _upstream_failed(send: Send, service: str, exc: BaseException) -> None:
+    cause = _our_cause(exc)
+    if isinstance(cause, ClientWentAway):
+        return
+    if isinstance(cause, DomainError):  # the body limit, hit while streaming the body upstream
+        await _problem(send, cause)
+        return
+    log.warning("upstream %s unavailable: %r", service, exc)
+    if isinstance(exc, TimeoutError):
+        await _problem(send, UpstreamTimeout(f"{service} 服务未在时限内响应"))
+    else:
+        await _problem(send, UpstreamUnreachable(f"{service} 服务暂不可达"))
+
+
+def _our_cause(exc: BaseException) -> BaseException | None:
+    """aiohttp wraps what the body stream raised; find it again."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, DomainError | ClientWentAway):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+async def _problem(send: Send, error: DomainError) -> None:
+    response = problem_response(error.to_problem())
+    await send(
+        {
+            "type": "http.response.start",
+            "status": response.status_code,
+            "headers": response.raw_headers,
+        }
+    )
+    await send({"type": "http.response.body", "body": response.body})

@@ -1,0 +1,88 @@
+import base64
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from gateway.main import create_app
+from gateway.settings import GatewaySettings
+from pdp_kit.settings import DEV_ADMIN_ID, DEV_ADMIN_SECRET
+
+#: Nothing listens on the discard port: an upstream a test did not start is "down", at once.
+NOWHERE = "http://127.0.0.1:9"
+
+
+@pytest.fixture
+def service_app_factory() -> tuple[object, type[GatewaySettings]]:
+    return create_app, GatewaySettings
+
+
+@pytest.fixture
+def upstream_url() -> str:
+    """Where ``/api/catalog`` goes; ``test_proxy`` points it at a real server."""
+    return NOWHERE
+
+
+@pytest.fixture
+def service_settings(
+    service_settings: GatewaySettings, signing_key: Any, tmp_path: Path, upstream_url: str
+) -> GatewaySettings:
+    """The plugin's settings, with the gateway signing with the key the ``auth`` fixture uses,
+    its data in the test's directory and no upstream on a real port."""
+    key_file = tmp_path / "signing-key.pem"
+    key_file.write_bytes(signing_key.as_pem(private=True))
+    return service_settings.model_copy(
+        update={
+            "data_dir": tmp_path,
+            "signing_key_file": key_file,
+            "upstream_catalog": upstream_url,
+            **{f"upstream_{name}": NOWHERE for name in ("sharing", "opening", "registry", "audit")},
+            "bootstrap_admin_id": DEV_ADMIN_ID,
+            "bootstrap_admin_secret": DEV_ADMIN_SECRET,
+        }
+    )
+
+
+def basic(client_id: str, secret: str) -> dict[str, str]:
+    raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    return {"Authorization": f"Basic {raw}"}
+
+
+class Gateway:
+    """Calls the tests make again and again: tokens and client registrations."""
+
+    def __init__(self, client: httpx.AsyncClient, as_bureau: dict[str, str]) -> None:
+        self.client = client
+        self.as_bureau = as_bureau
+
+    async def token(
+        self, client_id: str = DEV_ADMIN_ID, secret: str = DEV_ADMIN_SECRET, **form: str
+    ) -> httpx.Response:
+        return await self.client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials", **form},
+            headers=basic(client_id, secret),
+        )
+
+    async def bearer(self, client_id: str, secret: str) -> dict[str, str]:
+        response = await self.token(client_id, secret)
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    async def register(self, **data: Any) -> dict[str, str]:
+        body = {"name": "区教育局数据系统", "roles": ["department"], "department": "D001", **data}
+        response = await self.client.post("/api/gateway/clients", json=body, headers=self.as_bureau)
+        assert response.status_code == 201, response.text
+        credentials: dict[str, str] = response.json()
+        return credentials
+
+
+@pytest.fixture
+def gateway(client: httpx.AsyncClient, as_bureau: dict[str, str]) -> Gateway:
+    return Gateway(client, as_bureau)
+
+
+@pytest.fixture
+def basic_auth() -> Any:
+    return basic
