@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 from collections import OrderedDict
@@ -35,8 +36,10 @@ def load_or_create_signing_key(path: Path, *, create: bool) -> RSAKey:
     elif create:
         key = generate_signing_key()
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(key.as_pem(private=True))
-        path.chmod(0o600)
+        # Created owner-only from the first byte: never readable under a looser umask.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(key.as_pem(private=True))
     else:
         raise FileNotFoundError(f"signing key {path} is missing")
     return RSAKey.import_key(
