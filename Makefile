@@ -3,6 +3,13 @@ SHELL := /bin/bash
 PYTHON ?= python3
 UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
+# uv reads the system's CA bundle only through SSL_CERT_FILE (a TLS-inspecting proxy needs it).
+SYSTEM_CA := /etc/ssl/certs/ca-certificates.crt
+ifeq ($(SSL_CERT_FILE),)
+ifneq ($(wildcard $(SYSTEM_CA)),)
+export SSL_CERT_FILE := $(SYSTEM_CA)
+endif
+endif
 
 UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 VENV := .venv/bin
