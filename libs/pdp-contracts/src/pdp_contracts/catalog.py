@@ -319,7 +319,6 @@ class RecordsIngested(EventPayload):
     department: str
     accepted: int
     rejected: int
-    volume: int
 
 
 class ObjectionFiled(EventPayload):

@@ -2,6 +2,10 @@
 
 from collections.abc import Sequence
 
+from catalog.changes.obligations import flag_overdue, open_annual_reviews
 from pdp_kit.sweeps import Sweep
 
-sweeps: Sequence[Sweep] = ()
+sweeps: Sequence[Sweep] = (
+    Sweep("catalog.annual-review", open_annual_reviews),
+    Sweep("catalog.change-overdue", flag_overdue),
+)

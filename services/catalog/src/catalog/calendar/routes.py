@@ -19,7 +19,8 @@ async def working_days(
     add: Annotated[int, Query(description="工作日数")],
 ) -> WorkingDayAnswer:
     """The date `add` working days after `from` (the day itself not counted, Civil Code Art. 201),
-    and whether it is `provisional` because that year's schedule is not yet known. Open to anyone."""
+    and whether it is `provisional` because that year's schedule is not yet known.
+    Open to anyone."""
     return await service.working_days_after(session, start=from_, add=add)
 
 

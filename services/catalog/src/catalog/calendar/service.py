@@ -2,10 +2,11 @@
 
 from datetime import date
 
-from pdp_contracts.catalog import CalendarYearLoaded
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.calendar.schemas import WorkingDayAnswer, YearScheduleIn, YearSchedulePublic
+from catalog.deadlines import recompute_provisional
+from pdp_contracts.catalog import CalendarYearLoaded
 from pdp_kit.auth import Principal, Role, require_role
 from pdp_kit.calendar import InvalidSchedule, YearSchedule
 from pdp_kit.calendar_store import load_calendar, store_year
@@ -28,6 +29,8 @@ async def load_year(
             "日历数据无效", errors=[FieldProblem(field, message) for field, message in exc.errors]
         ) from exc
     if await store_year(session, schedule):
+        # Deadlines that were provisional for lack of this year's schedule become real now.
+        await recompute_provisional(session, actor=principal.client_id)
         await record_event(
             session,
             CalendarYearLoaded(
@@ -41,7 +44,10 @@ async def load_year(
 
 async def get_year(session: AsyncSession, *, year: int) -> YearSchedulePublic:
     calendar = await load_calendar(session)
-    days = [date.fromordinal(n) for n in range(date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal() + 1)]
+    days = [
+        date.fromordinal(n)
+        for n in range(date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal() + 1)
+    ]
     weekday_off = [d for d in days if d.weekday() < 5 and not calendar.is_working_day(d)]
     weekend_work = [d for d in days if d.weekday() >= 5 and calendar.is_working_day(d)]
     return YearSchedulePublic(
@@ -53,4 +59,6 @@ async def working_days_after(session: AsyncSession, *, start: date, add: int) ->
     if not 1 <= add <= MAX_ADD:
         raise Invalid(errors=[FieldProblem("add", f"must be between 1 and {MAX_ADD}")])
     deadline = (await load_calendar(session)).add_working_days(start, add)
-    return WorkingDayAnswer(from_=start, add=add, date=deadline.due_on, provisional=deadline.provisional)
+    return WorkingDayAnswer(
+        from_=start, add=add, date=deadline.due_on, provisional=deadline.provisional
+    )

@@ -1,9 +1,9 @@
-from pdp_contracts.catalog import DepartmentCreated
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.departments.models import Department
 from catalog.departments.schemas import DepartmentCreate, DepartmentPublic
+from pdp_contracts.catalog import DepartmentCreated
 from pdp_kit.auth import Principal, Role, require_role
 from pdp_kit.errors import Conflict, FieldProblem, NotFound
 from pdp_kit.events.outbox import record_event
