@@ -1,9 +1,10 @@
 """Checked formats of string fields (Art. 13, 15: accuracy, e.g. ID and credit-code checksums).
 
 The rules are python-stdnum's and phonenumbers', made fast enough to run on every aggregated
-value: the checksums are computed directly, and the expensive lookups (the region table of
-resident ID numbers, which depends on the birth year; phone-number parsing) are cached or taken
-only off the common path. ``tests/test_formats.py`` checks they agree with the libraries.
+value: the libraries' own check-digit functions run on every value, and the expensive lookups
+(the region table of resident ID numbers, which depends on the birth year; phone-number parsing)
+are cached or taken only off the common path. ``tests/test_formats.py`` checks they agree with
+the libraries.
 """
 
 import datetime as dt
@@ -13,12 +14,10 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers.phonemetadata import PhoneMetadata
 from stdnum.cn import ric
+from stdnum.cn import uscc as uscc_checksum
 from stdnum.exceptions import ValidationError
 
 _RIC = re.compile(r"^\d{17}[\dX]$")
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_VALUES = {c: i for i, c in enumerate(_USCC_ALPHABET)}
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC = re.compile(r"^\d{8}[0-9A-HJ-NPQRTUWXY]{10}$")
 _EMAIL = re.compile(
     r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
@@ -74,8 +73,7 @@ def uscc(value: str) -> str | None:
     code = value.replace(" ", "").replace("-", "").upper()
     if not _USCC.match(code):
         return "not an 18-character unified social credit code"
-    total = sum(_USCC_VALUES[c] * w for c, w in zip(code, _USCC_WEIGHTS, strict=False))
-    if _USCC_ALPHABET[(31 - total) % 31] != code[-1]:
+    if uscc_checksum.calc_check_digit(code[:-1]) != code[-1]:
         return "unified social credit code check character is wrong"
     return None
 
