@@ -151,3 +151,29 @@ async def test_a_malformed_record_goes_to_the_dead_letter_topic_and_consumption_
         await dead.stop()
     assert b"CloudEvents" in found["pdp-dlq-reason"]
     assert found["pdp-dlq-origin"].startswith(b"pdp.catalog.events/")
+
+
+async def test_the_relay_catches_up_when_the_broker_returns_during_a_run(
+    running, tmp_path, as_bureau
+) -> None:
+    port = free_port()
+    first = EmbeddedBroker(port, log_path=tmp_path / "first.log").start()
+    app = await running(f"127.0.0.1:{port}")
+    async with client_for(app) as client:
+        assert (await client.post("/api/demo/calendar/2400", headers=as_bureau)).status_code == 200
+        await eventually(lambda: year_known(app, 2400))
+        first.stop()
+        for year in (2401, 2402):
+            response = await client.post(f"/api/demo/calendar/{year}", headers=as_bureau)
+            assert response.status_code == 200
+        await eventually(lambda: _broker_down(client))
+        with EmbeddedBroker(port, log_path=tmp_path / "second.log"):
+            for year in (2401, 2402):
+                await eventually(lambda y=year: year_known(app, y), timeout=60)
+    async with app.state.sessionmaker() as session:
+        handled = await session.scalar(select(func.count()).select_from(InboxEntry))
+    assert handled == 3
+
+
+async def _broker_down(client: httpx.AsyncClient) -> bool:
+    return bool((await client.get("/readyz")).json()["checks"]["broker"] == "down")

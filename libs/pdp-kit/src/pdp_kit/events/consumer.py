@@ -129,16 +129,12 @@ class EventConsumer:
     async def _commit(
         self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int], stop: asyncio.Event
     ) -> None:
-        while True:
-            try:
-                await consumer.commit(offsets)
-                return
-            except KafkaError as exc:
-                # The inbox makes a redelivery harmless; keep trying while we run.
-                log.warning("offset commit failed for %s: %r", offsets, exc)
-                if stop.is_set():
-                    return
-                await asyncio.sleep(1.0)
+        """Commit after the database did. A failed commit is not retried here: the records come
+        again after a rebalance or restart, and the inbox skips them."""
+        try:
+            await consumer.commit(offsets)
+        except KafkaError as exc:
+            log.warning("offset commit failed for %s: %r", offsets, exc)
 
     async def handle_records(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
         """Handle a poll's records in order: the whole batch in one transaction first;

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import KafkaError
 
 log = logging.getLogger(__name__)
@@ -109,8 +109,7 @@ def build_consumer(
     client_id: str | None = None,
     rebalance_timeout_ms: int = 10_000,
 ) -> AIOKafkaConsumer:
-    return AIOKafkaConsumer(
-        *sorted(set(topics)),
+    consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap,
         group_id=group_id,
         client_id=client_id or group_id,
@@ -124,6 +123,32 @@ def build_consumer(
         # join, so a small value makes a one-member dev group start in seconds.
         rebalance_timeout_ms=rebalance_timeout_ms,
     )
+    consumer.subscribe(topics=sorted(set(topics)), listener=ResumeFromCommitted(consumer))
+    return consumer
+
+
+class ResumeFromCommitted(ConsumerRebalanceListener):  # type: ignore[misc]
+    """After every (re)assignment, read on from the group's committed offset, or from the start.
+
+    Kafka keeps logs across restarts, so this is its normal behaviour; it matters when a broker
+    comes back without its data (the embedded memory broker): positions kept from before would
+    point past the new log's end and skip what the relay publishes again. Replays are harmless:
+    the inbox skips them.
+    """
+
+    def __init__(self, consumer: AIOKafkaConsumer) -> None:
+        self._consumer = consumer
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        return None
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        for tp in assigned:
+            committed = await self._consumer.committed(tp)
+            if committed is None:
+                await self._consumer.seek_to_beginning(tp)
+            else:
+                self._consumer.seek(tp, committed)
 
 
 async def probe_broker(bootstrap: str, timeout: float = 1.0) -> bool:
