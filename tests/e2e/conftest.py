@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from pdp_kit.broker import free_port
+from pdp_kit.broker import EmbeddedBroker, free_port
 from pdp_kit.settings import DEV_ADMIN_ID, DEV_ADMIN_SECRET
+from pdp_kit.testing.databases import postgres_available, postgres_server_url
+from pdp_kit.testing.plugin import require_postgres
 
 READY_WITHIN_SECONDS = 30.0
 
@@ -49,6 +57,11 @@ class RunningPlatform:
     log: Path
     startup_seconds: float
 
+    def headers(
+        self, client_id: str = DEV_ADMIN_ID, secret: str = DEV_ADMIN_SECRET
+    ) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(client_id, secret)}"}
+
     def token(self, client_id: str = DEV_ADMIN_ID, secret: str = DEV_ADMIN_SECRET) -> str:
         response = httpx.post(
             f"{self.url}/oauth/token",
@@ -60,9 +73,14 @@ class RunningPlatform:
         return str(response.json()["access_token"])
 
 
-@pytest.fixture(scope="session")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPlatform]:
-    workdir = tmp_path_factory.mktemp("platform")
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def platform(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningPlatform]:
+    """``sqlite``: exactly ``make run``. ``postgresql``: ``PDP_DATABASE_URL`` on the local server
+    (each service creates its own database) and ``PDP_KAFKA_BOOTSTRAP`` naming a broker the
+    platform did not start."""
+    workdir = tmp_path_factory.mktemp(f"platform-{request.param}")
     gateway_port = free_port()
     env = {
         **os.environ,
@@ -74,6 +92,25 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPlatfo
     }
     for name in ("PDP_DATABASE_URL", "PDP_KAFKA_BOOTSTRAP"):
         env.pop(name, None)
+    with ExitStack() as stack:
+        if request.param == "postgresql":
+            if not asyncio.run(postgres_available()):
+                require_postgres(False)
+            prefix = f"pdp_e2e_{uuid.uuid4().hex[:8]}"
+            env["PDP_DATABASE_URL"] = (
+                make_url(postgres_server_url())
+                .set(database=prefix)
+                .render_as_string(hide_password=False)
+            )
+            stack.callback(_drop_databases, prefix)
+            broker = stack.enter_context(EmbeddedBroker(log_path=workdir / "outside-broker.log"))
+            env["PDP_KAFKA_BOOTSTRAP"] = broker.bootstrap
+            env["PDP_KAFKA_IDEMPOTENCE"] = "false"
+        yield stack.enter_context(_running(env, workdir, gateway_port))
+
+
+@contextmanager
+def _running(env: dict[str, str], workdir: Path, gateway_port: int) -> Iterator[RunningPlatform]:
     log = workdir / "platform.log"
     started = time.monotonic()
     with open(log, "wb") as out:
@@ -91,6 +128,23 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPlatfo
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _drop_databases(prefix: str) -> None:
+    async def drop() -> None:
+        engine = create_async_engine(postgres_server_url(), isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as conn:
+                names = await conn.scalars(
+                    text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
+                    {"p": f"{prefix}%"},
+                )
+                for name in list(names):
+                    await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(drop())
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, deadline: float) -> None:
