@@ -227,6 +227,7 @@ async def run_http(url: str, resource_id: str, records: list[dict[str, Any]]) ->
         token_issuer="http://bench",  # noqa: S106 - an issuer URL, not a secret
         token_audience="pdp",  # noqa: S106
         log_json=False,
+        log_level="WARNING",
     )
     app = create_app(settings)
     token = issuer.issue(client_id="bench", roles=["department"], department="D001").access_token

@@ -45,6 +45,7 @@ def settings_for(cls, url: str, bootstrap: str, role: str):  # type: ignore[no-u
         kafka_idempotence=False,
         kafka_rebalance_timeout_ms=1000,
         log_json=False,
+        log_level="WARNING",
         relay_idle_seconds=0.01,
     )
 

@@ -44,6 +44,7 @@ async def test_missing_token_is_401(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/demo/whoami")
     assert response.status_code == 401
     assert response.json()["type"] == "urn:pdp:problem:unauthenticated"
+    assert response.headers["www-authenticate"] == "Bearer"
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -87,15 +88,13 @@ def _sqlite_begin_immediate(conn: Any) -> None:
 async def ensure_database(url: str) -> None:
     """Create the service's PostgreSQL database if it is missing (SQLite creates its own file)."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "postgresql" or not parsed.database:
-        if parsed.database and is_sqlite(url) and parsed.database != ":memory:":
-            from pathlib import Path
-
+    if is_sqlite(url):
+        if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         return
-    server = create_async_engine(
-        parsed.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=None
-    )
+    if parsed.get_backend_name() != "postgresql" or not parsed.database:
+        return
+    server = create_async_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         async with server.connect() as conn:
             exists = await conn.scalar(

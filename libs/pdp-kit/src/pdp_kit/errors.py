@@ -153,7 +153,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_domain_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DomainError)
-        return problem_response(exc.to_problem())
+        challenge = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return problem_response(exc.to_problem(), headers=challenge)
 
     async def on_validation_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -182,13 +183,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
 #: Response docs for routes: every route may answer these problems.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": title}
-    for status, (_, title) in {
-        400: ("", "请求有误"),
-        401: ("", "未认证"),
-        403: ("", "无权访问"),
-        404: ("", "不存在"),
-        409: ("", "状态冲突"),
-        422: ("", "输入无效"),
+    status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": description}
+    for status, description in {
+        400: "请求有误",
+        401: "未认证",
+        403: "无权访问",
+        404: "不存在",
+        409: "状态冲突",
+        422: "输入无效",
     }.items()
 }

@@ -16,15 +16,6 @@ class KitModel(SQLModel, registry=registry()):
     """Base of the kit tables; each service has its own registry too, so names never collide."""
 
 
-def service_base() -> type[SQLModel]:
-    """A fresh declarative base (own metadata) for one service's tables."""
-
-    class ServiceModel(SQLModel, registry=registry()):
-        pass
-
-    return ServiceModel
-
-
 class OutboxMessage(KitModel, table=True):
     """An event committed with the change that caused it, waiting for the relay."""
 
@@ -68,12 +59,13 @@ class CalendarYearRow(KitModel, table=True):
 
 
 class SweepLease(KitModel, table=True):
-    """Who runs a sweep now, so several replicas never run the same sweep at once."""
+    """One row a sweep, locked while it runs so several replicas never run it at once; it also
+    says who ran it last, when, for which date and with what result."""
 
     __tablename__ = "pdp_sweep_lease"
 
     name: str = Field(primary_key=True, max_length=100)
     holder: str | None = Field(default=None, max_length=200)
-    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_as_of: date | None = None
     last_result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

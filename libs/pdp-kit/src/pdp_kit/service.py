@@ -59,7 +59,7 @@ def create_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        setup_telemetry(definition.name, json_logs=settings.log_json)
+        setup_telemetry(definition.name, json_logs=settings.log_json, level=settings.log_level)
         url = settings.resolved_database_url()
         if settings.create_database:
             await ensure_database(url)

@@ -90,6 +90,7 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = 5
     sweep_interval_seconds: float = 3600.0
     log_json: bool = True
+    log_level: str = "INFO"
 
     @classmethod
     def settings_customise_sources(

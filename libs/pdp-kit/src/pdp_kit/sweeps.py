@@ -73,7 +73,7 @@ async def run_sweeps(
             if skip_if_done and lease.last_as_of == as_of:
                 results[sweep.name] = {"skipped": "already run for this date"}
                 continue
-            lease.holder, lease.expires_at = _holder(), utcnow()
+            lease.holder, lease.started_at = _holder(), utcnow()
             outcome = await sweep.run(session, as_of)
             lease.last_as_of, lease.last_result = as_of, outcome
             results[sweep.name] = outcome

@@ -29,7 +29,7 @@ _lock = threading.Lock()
 _configured = False
 
 
-def setup_telemetry(service: str, *, json_logs: bool = True) -> None:
+def setup_telemetry(service: str, *, json_logs: bool = True, level: str = "INFO") -> None:
     """Install the process-wide providers and log format; later calls do nothing."""
     global _configured
     with _lock:
@@ -49,7 +49,7 @@ def setup_telemetry(service: str, *, json_logs: bool = True) -> None:
         HTTPXClientInstrumentor().instrument()
         # Wraps engine creation, so every engine made after this is traced.
         SQLAlchemyInstrumentor().instrument()
-        configure_logging(service, json_logs=json_logs)
+        configure_logging(service, json_logs=json_logs, level=logging.getLevelName(level.upper()))
 
 
 class _TraceContext(logging.Filter):

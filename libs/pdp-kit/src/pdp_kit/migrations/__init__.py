@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import zlib
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -102,9 +101,3 @@ def run_env(service_metadata: MetaData) -> None:
         await engine.dispose()
 
     asyncio.run(online())
-
-
-def revision_heads(migrations_dir: Path) -> Sequence[str]:
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(alembic_config(migrations_dir, "sqlite://")).get_heads()

@@ -50,7 +50,7 @@ def upgrade() -> None:
         "pdp_sweep_lease",
         sa.Column("name", sa.String(100), primary_key=True),
         sa.Column("holder", sa.String(200), nullable=True),
-        sa.Column("expires_at", UTCDateTime(), nullable=True),
+        sa.Column("started_at", UTCDateTime(), nullable=True),
         sa.Column("last_as_of", sa.Date, nullable=True),
         sa.Column("last_result", sa.JSON, nullable=True),
     )
