@@ -33,7 +33,7 @@ TEMPLATE = K8S / "base" / "app"
 SERVICES = ("catalog", "sharing", "opening", "registry", "audit")
 APPS = ("gateway", *SERVICES)
 TOPICS = (
-    {f"pdp.{service}.events" for service in SERVICES}
+    {f"pdp.{app}.events" for app in APPS}
     | {f"pdp.{service}.dlq" for service in SERVICES}
     | {"pdp.gateway.netlog"}
 )

@@ -19,6 +19,7 @@ create pdp.sharing.events 6 "$month"
 create pdp.opening.events 6 "$month"
 create pdp.registry.events 6 "$month"
 create pdp.audit.events 6 "$month"
+create pdp.gateway.events 6 "$month"
 # dead letters of each service's consumers
 create pdp.catalog.dlq 1 "$month"
 create pdp.sharing.dlq 1 "$month"
