@@ -194,3 +194,34 @@ async def test_bootstrap_is_idempotent_and_follows_a_new_configured_secret(
     rotated = await outbox.events(ClientSecretRotated.event_type)
     assert len(registered) == 1
     assert [e.subject for e in rotated] == [DEV_ADMIN_ID]
+
+
+async def test_each_service_gets_an_internal_client_only_when_the_secret_is_configured(
+    app: FastAPI, service_app_factory, service_settings, basic_auth, as_bureau
+) -> None:
+    secret = "i" * 40
+    token_request = {"grant_type": "client_credentials"}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as c:
+        unconfigured = await c.post(
+            "/oauth/token", data=token_request, headers=basic_auth("pdp-sharing", secret)
+        )
+    assert unconfigured.status_code == 401
+
+    create_app, _ = service_app_factory
+    configured = create_app(service_settings.model_copy(update={"internal_client_secret": secret}))
+    async with configured.router.lifespan_context(configured):
+        transport = httpx.ASGITransport(app=configured)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as c:
+            for service in ("catalog", "sharing", "opening", "registry", "audit"):
+                response = await c.post(
+                    "/oauth/token", data=token_request, headers=basic_auth(f"pdp-{service}", secret)
+                )
+                assert response.status_code == 200, response.text
+                assert response.json()["scope"] == "service"
+            refused = await c.post(
+                "/api/gateway/clients",
+                json={"name": "冒充的服务", "roles": ["service"]},
+                headers=as_bureau,
+            )
+            assert refused.status_code == 422

@@ -27,6 +27,7 @@ from pdp_kit.testing.databases import postgres_available, postgres_server_url
 from pdp_kit.testing.plugin import require_postgres
 
 READY_WITHIN_SECONDS = 30.0
+INTERNAL_SECRET = uuid.uuid4().hex + uuid.uuid4().hex
 
 
 def _free_port_block(size: int) -> int:
@@ -89,6 +90,7 @@ def platform(
         "PDP_GATEWAY_PORT": str(gateway_port),
         "PDP_KAFKA_PORT": str(free_port()),
         "PDP_SERVICE_PORT_BASE": str(_free_port_block(5)),
+        "PDP_INTERNAL_CLIENT_SECRET": INTERNAL_SECRET,
     }
     for name in ("PDP_DATABASE_URL", "PDP_KAFKA_BOOTSTRAP"):
         env.pop(name, None)

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from .conftest import RunningPlatform
+from .conftest import INTERNAL_SECRET, RunningPlatform
 from .test_department_thread import poll
 
 PUBLISHED = "cn.gov.changning.pdp.catalog.resource.published.v1"
@@ -135,6 +135,16 @@ def test_a_department_catalogues_publishes_and_aggregates_a_resource(
     assert rid in [item["id"] for item in found.json()["items"]]
     dcat = call(platform, "GET", "/api/catalog/dcat.jsonld", other)
     assert dcat.status_code == 200 and "dcat" in dcat.text
+
+    # Art. 19: sharing reads granted records through catalog's internal endpoint with its own
+    # service client; a department's token is refused there.
+    internal = f"/api/catalog/internal/resources/{rid}/records"
+    sharing = platform.headers("pdp-sharing", INTERNAL_SECRET)
+    read = call(platform, "GET", internal, sharing, params={"fields": "credit_code,name"})
+    assert read.status_code == 200, read.text
+    assert [r["credit_code"] for r in read.json()["items"]] == ["91310105MA1FW8LX2H"]
+    assert call(platform, "GET", internal, own).status_code == 403
+    assert call(platform, "GET", internal, bureau).status_code == 403
 
     def journaled() -> bool:
         response = call(

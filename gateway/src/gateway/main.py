@@ -3,7 +3,7 @@
 
 from fastapi import FastAPI
 
-from gateway.clients.bootstrap import bootstrap_client
+from gateway.clients.bootstrap import bootstrap_client, internal_clients
 from gateway.clients.routes import router as clients_router
 from gateway.netlog.buffer import network_log
 from gateway.netlog.middleware import NetworkLogMiddleware
@@ -25,7 +25,7 @@ definition = ServiceDefinition(
     root_routers=(oauth_router, proxy_router),
     # Entered in order, left in reverse: the network log's last flush runs while the database
     # is still there and after the last proxied call.
-    extensions=(token_service, bootstrap_client, upstream_session, network_log),
+    extensions=(token_service, bootstrap_client, internal_clients, upstream_session, network_log),
     readiness=(upstream_readiness,),
 )
 

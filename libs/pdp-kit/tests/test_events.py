@@ -167,6 +167,8 @@ async def test_the_relay_catches_up_when_the_broker_returns_during_a_run(
             response = await client.post(f"/api/demo/calendar/{year}", headers=as_bureau)
             assert response.status_code == 200
         await eventually(lambda: _broker_down(client))
+        # A real outage: the relay has tried and failed before the broker comes back.
+        await eventually(lambda: _relay_failed(app))
         with EmbeddedBroker(port, log_path=tmp_path / "second.log"):
             for year in (2401, 2402):
                 await eventually(lambda y=year: year_known(app, y), timeout=60)
@@ -177,3 +179,7 @@ async def test_the_relay_catches_up_when_the_broker_returns_during_a_run(
 
 async def _broker_down(client: httpx.AsyncClient) -> bool:
     return bool((await client.get("/readyz")).json()["checks"]["broker"] == "down")
+
+
+async def _relay_failed(app: Any) -> bool:
+    return not app.state.worker.relay.healthy

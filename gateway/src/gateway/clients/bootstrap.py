@@ -1,4 +1,5 @@
-"""The bootstrap bureau client, so a fresh platform has someone to register the others."""
+"""Clients the configuration names: the bootstrap bureau client, so a fresh platform has someone to
+register the others, and the services' own internal clients."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from gateway.clients.service import ensure_bootstrap_client
-from gateway.settings import GatewaySettings
-from pdp_kit.settings import DEV_ADMIN_SECRET
+from gateway.settings import UPSTREAM_SERVICES, GatewaySettings
+from pdp_kit.auth import Role
+from pdp_kit.settings import DEV_ADMIN_SECRET, internal_client_id
 
 log = logging.getLogger(__name__)
 
@@ -35,4 +37,24 @@ async def bootstrap_client(app: FastAPI) -> AsyncIterator[None]:
             )
     else:
         log.info("no bootstrap client configured (PDP_BOOTSTRAP_ADMIN_ID/_SECRET unset)")
+    yield
+
+
+@asynccontextmanager
+async def internal_clients(app: FastAPI) -> AsyncIterator[None]:
+    """Lifespan extension: with ``PDP_INTERNAL_CLIENT_SECRET`` set, one ``service`` client per
+    platform service (``pdp-<service>``), so services can call each other's internal endpoints
+    through the gateway (the catalog's record reads for sharing and opening). The ``service``
+    role is never given to a client registered through the API."""
+    settings: GatewaySettings = app.state.settings
+    secret = settings.internal_client_secret
+    if secret:
+        for service in UPSTREAM_SERVICES:
+            await ensure_bootstrap_client(
+                app.state.sessionmaker,
+                client_id=internal_client_id(service),
+                secret=secret,
+                role=Role.SERVICE,
+                name=f"{service} service (internal)",
+            )
     yield

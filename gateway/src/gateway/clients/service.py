@@ -104,17 +104,25 @@ async def disable_client(session: AsyncSession, *, client_id: str, principal: Pr
 
 
 async def ensure_bootstrap_client(
-    sessionmaker: async_sessionmaker[AsyncSession], *, client_id: str, secret: str
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    client_id: str,
+    secret: str,
+    role: Role = Role.BUREAU,
+    name: str = "Bootstrap bureau client",
 ) -> None:
-    """Create the bootstrap bureau client, or bring its secret and bureau role up to date.
+    """Create a client the configuration names (the bootstrap bureau client, the services' own
+    internal clients), or bring its secret and role up to date.
 
-    Idempotent, and safe when several replicas start together. A bootstrap client the bureau has
+    Idempotent, and safe when several replicas start together. A configured client the bureau has
     disabled stays disabled: configuration does not silently re-admit it.
     """
     for attempt in (1, 2):
         try:
             async with sessionmaker() as session, session.begin():
-                await _upsert_bootstrap(session, client_id=client_id, secret=secret)
+                await _upsert_bootstrap(
+                    session, client_id=client_id, secret=secret, role=role, name=name
+                )
             return
         except IntegrityError:
             if attempt == 2:
@@ -122,21 +130,23 @@ async def ensure_bootstrap_client(
             # another replica inserted it first: the second pass updates it
 
 
-async def _upsert_bootstrap(session: AsyncSession, *, client_id: str, secret: str) -> None:
+async def _upsert_bootstrap(
+    session: AsyncSession, *, client_id: str, secret: str, role: Role, name: str
+) -> None:
     client = await session.get(Client, client_id)
     if client is None:
         client = Client(
             client_id=client_id,
-            name="Bootstrap bureau client",
-            roles=[str(Role.BUREAU)],
+            name=name,
+            roles=[str(role)],
             secret_hash=await _hash(secret),
         )
         session.add(client)
         await _record_registered(session, client, actor=SYSTEM_ACTOR)
-        log.info("bootstrap bureau client %s created", client_id)
+        log.info("configured %s client %s created", role, client_id)
         return
-    if str(Role.BUREAU) not in client.roles:
-        client.roles = sorted({*client.roles, str(Role.BUREAU)})
+    if str(role) not in client.roles:
+        client.roles = sorted({*client.roles, str(role)})
     if not await anyio.to_thread.run_sync(verify_secret, client.secret_hash, secret):
         client.secret_hash = await _hash(secret)
         client.secret_rotated_at = utcnow()
@@ -146,9 +156,9 @@ async def _upsert_bootstrap(session: AsyncSession, *, client_id: str, secret: st
             subject=client_id,
             actor=SYSTEM_ACTOR,
         )
-        log.info("bootstrap bureau client %s: secret updated from configuration", client_id)
+        log.info("configured client %s: secret updated from configuration", client_id)
     if client.disabled:
-        log.warning("bootstrap bureau client %s is disabled and stays so", client_id)
+        log.warning("configured client %s is disabled and stays so", client_id)
 
 
 async def _get(session: AsyncSession, client_id: str) -> Client:

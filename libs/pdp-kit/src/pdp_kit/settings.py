@@ -25,6 +25,11 @@ DEV_ADMIN_ID = "bureau-admin"
 DEV_ADMIN_SECRET = "dev-only-bureau-secret"  # noqa: S105 - refused outside dev and test
 
 
+def internal_client_id(service: str) -> str:
+    """The gateway client a platform service calls other services as (role ``service``)."""
+    return f"pdp-{service}"
+
+
 class Environment(StrEnum):
     DEV = "dev"
     TEST = "test"
@@ -83,6 +88,12 @@ class ServiceSettings(BaseSettings):
     jwks: str | None = Field(default=None, description="Inline JWKS JSON, instead of the URL.")
     token_issuer: str = "http://127.0.0.1:8000"  # noqa: S105 - a URL, not a secret
     token_audience: str = "pdp"  # noqa: S105 - an audience name
+    gateway_url: str = "http://127.0.0.1:8000"
+    internal_client_secret: str | None = Field(
+        default=None,
+        validation_alias="PDP_INTERNAL_CLIENT_SECRET",
+        description="Secret of the services' internal gateway clients (pdp-<service>).",
+    )
 
     max_body_bytes: int = 2 * 1024 * 1024
     relay_batch_size: int = 500
@@ -119,6 +130,8 @@ class ServiceSettings(BaseSettings):
             problems.append("PDP_KAFKA_IDEMPOTENCE must be on outside dev and test")
         if self.resolved_database_url().startswith("sqlite"):
             problems.append("SQLite is for the zero-setup run; set PDP_DATABASE_URL")
+        if self.internal_client_secret is not None and len(self.internal_client_secret) < 32:
+            problems.append("PDP_INTERNAL_CLIENT_SECRET needs at least 32 characters")
         return problems
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +60,9 @@ class StackConfig:
         env["PDP_JWKS_URL"] = f"{self.gateway_url}/.well-known/jwks.json"
         env["PDP_TOKEN_ISSUER"] = self.gateway_url
         env["PDP_GATEWAY_PORT"] = str(self.gateway_port)
+        env["PDP_GATEWAY_URL"] = self.gateway_url
+        # The services' internal gateway clients (pdp-<service>): a fresh secret each dev run.
+        env.setdefault("PDP_INTERNAL_CLIENT_SECRET", secrets.token_urlsafe(32))
         if embedded_broker:
             # Tansu refuses idempotent producers and waits out the rebalance timeout on each join.
             env["PDP_KAFKA_IDEMPOTENCE"] = "false"
