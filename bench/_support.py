@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -16,7 +17,10 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from pdp_kit.db import create_engine
+from pdp_kit.migrations import apply_migrations
 
 POSTGRES = os.environ.get(
     "PDP_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -51,6 +55,19 @@ async def scratch_database(name: str, workdir: Path) -> AsyncIterator[str]:
             await admin.dispose()
     else:
         yield f"sqlite+aiosqlite:///{workdir / f'{name}.db'}"
+
+
+@asynccontextmanager
+async def migrated_database(name: str, migrations: Path) -> AsyncIterator[tuple[AsyncEngine, str]]:
+    """A scratch database with a service's migrations applied: its engine and backend name."""
+    with tempfile.TemporaryDirectory() as tmp:
+        async with scratch_database(name, Path(tmp)) as url:
+            engine = create_engine(url)
+            try:
+                await apply_migrations(engine, migrations)
+                yield engine, backend_of(url)
+            finally:
+                await engine.dispose()
 
 
 def backend_of(url: str) -> str:

@@ -17,21 +17,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import random
-import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import insert, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from _support import migrated_database
+from sqlalchemy import insert
 from stdnum.cn import ric, uscc
 
 from catalog.departments.schemas import DepartmentCreate
@@ -49,51 +42,7 @@ from catalog.systems.schemas import SystemCreate
 from catalog.systems.service import create_system
 from pdp_kit.auth import Principal, Role
 from pdp_kit.auth.tokens import TokenIssuer, generate_signing_key
-from pdp_kit.db import create_engine, sessionmaker
-from pdp_kit.migrations import apply_migrations
-
-DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-
-
-async def _postgres_reachable(url: str) -> bool:
-    engine = create_async_engine(url)
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        return True
-    except Exception:  # noqa: BLE001 - any failure means: use SQLite
-        return False
-    finally:
-        await engine.dispose()
-
-
-@asynccontextmanager
-async def bench_database(name: str) -> AsyncIterator[tuple[AsyncEngine, str]]:
-    server = os.environ.get("PDP_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
-    if await _postgres_reachable(server):
-        database = f"pdp_bench_{name}_{uuid.uuid4().hex[:8]}"
-        admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{database}"'))
-        url = make_url(server).set(database=database).render_as_string(hide_password=False)
-        engine = create_engine(url)
-        try:
-            await apply_migrations(engine, definition.migrations_dir)
-            yield engine, "postgresql"
-        finally:
-            await engine.dispose()
-            async with admin.connect() as conn:
-                await conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-            await admin.dispose()
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = create_engine(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}")
-        try:
-            await apply_migrations(engine, definition.migrations_dir)
-            yield engine, "sqlite"
-        finally:
-            await engine.dispose()
-
+from pdp_kit.db import sessionmaker
 
 RECORDS = 100_000
 BATCH = 5_000
@@ -251,7 +200,7 @@ async def run_http(url: str, resource_id: str, records: list[dict[str, Any]]) ->
 
 
 async def bench() -> None:
-    async with bench_database("ingest") as (engine, backend):
+    async with migrated_database("ingest", definition.migrations_dir) as (engine, backend):
         maker = sessionmaker(engine)
         print(
             f"backend: {backend}; {RECORDS:,} records of {len(FIELDS)} fields"

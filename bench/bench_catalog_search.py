@@ -10,21 +10,14 @@ Run: ``.venv/bin/python bench/bench_catalog_search.py``.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import statistics
-import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
+from _support import migrated_database
 from sqlalchemy import insert, or_, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import col
 
 from catalog.departments.models import Department
@@ -33,52 +26,8 @@ from catalog.resources.listing import list_resources
 from catalog.resources.models import Resource, ResourceVersion, SearchToken
 from catalog.resources.search import weighted_tokens
 from pdp_kit.auth import Principal, Role
-from pdp_kit.db import create_engine, sessionmaker
-from pdp_kit.migrations import apply_migrations
+from pdp_kit.db import sessionmaker
 from pdp_kit.pagination import PageParams
-
-DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-
-
-async def _postgres_reachable(url: str) -> bool:
-    engine = create_async_engine(url)
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        return True
-    except Exception:  # noqa: BLE001 - any failure means: use SQLite
-        return False
-    finally:
-        await engine.dispose()
-
-
-@asynccontextmanager
-async def bench_database(name: str) -> AsyncIterator[tuple[AsyncEngine, str]]:
-    server = os.environ.get("PDP_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
-    if await _postgres_reachable(server):
-        database = f"pdp_bench_{name}_{uuid.uuid4().hex[:8]}"
-        admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{database}"'))
-        url = make_url(server).set(database=database).render_as_string(hide_password=False)
-        engine = create_engine(url)
-        try:
-            await apply_migrations(engine, definition.migrations_dir)
-            yield engine, "postgresql"
-        finally:
-            await engine.dispose()
-            async with admin.connect() as conn:
-                await conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-            await admin.dispose()
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = create_engine(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}")
-        try:
-            await apply_migrations(engine, definition.migrations_dir)
-            yield engine, "sqlite"
-        finally:
-            await engine.dispose()
-
 
 RESOURCES = 50_000
 QUERIES = 300
@@ -338,7 +287,7 @@ def percentiles(samples: list[float]) -> tuple[float, float, float]:
 
 
 async def bench() -> None:
-    async with bench_database("search") as (engine, backend):
+    async with migrated_database("search", definition.migrations_dir) as (engine, backend):
         print(f"backend: {backend}; publishing {RESOURCES:,} resources …", flush=True)
         started = time.perf_counter()
         await populate(engine, backend)

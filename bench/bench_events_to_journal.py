@@ -14,12 +14,9 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from _support import Stopwatch, backend_of, report, scratch_database, wait_until
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import func, select
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from _support import Stopwatch, backend_of, report, scratch_database, wait_until
 
 from audit.journal.models import JournalEntry
 from audit.main import create_app as create_audit
