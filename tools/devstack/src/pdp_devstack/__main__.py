@@ -9,6 +9,7 @@ the URLs and the dev bureau credentials; stops everything on Ctrl-C.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 
@@ -39,6 +40,9 @@ async def wait_ready(url: str, deadline: float) -> dict[str, object] | None:
 
 def banner(config: StackConfig, bootstrap: str, embedded: bool) -> str:
     admin_id, admin_secret = config.admin_credentials()
+    dev = os.environ.get("PDP_ENV", "dev") in ("dev", "test")
+    # A development secret is printed for the newcomer; a real one never is.
+    shown_secret = f"{admin_secret}   (dev only)" if dev else "(PDP_BOOTSTRAP_ADMIN_SECRET)"
     broker_note = " (embedded Tansu, memory only)" if embedded else ""
     processes = [f"  {p.name:<14} http://{config.host}:{p.port}" for p in config.processes()]
     return "\n".join(
@@ -47,7 +51,7 @@ def banner(config: StackConfig, bootstrap: str, embedded: bool) -> str:
             "长宁区公共数据平台 — the platform is ready",
             f"  gateway        {config.gateway_url}",
             f"  token          POST {config.gateway_url}/oauth/token (client credentials)",
-            f"  bureau client  {admin_id} / {admin_secret}   (dev only)",
+            f"  bureau client  {admin_id} / {shown_secret}",
             f"  API docs       {config.gateway_url}/api/<service>/docs",
             f"  readiness      {config.gateway_url}/readyz",
             f"  broker         {bootstrap}{broker_note}",
