@@ -11,7 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, TypeDecorator, event, text
@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -105,6 +107,18 @@ async def ensure_database(url: str) -> None:
                 await conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     finally:
         await server.dispose()
+
+
+async def get_for_update(session: AsyncSession, model: type[T], ident: Any) -> T | None:
+    """Read an aggregate's row and hold it until the transaction ends; ``None`` if missing.
+
+    Every state change reads the aggregate through this, so two concurrent changes of one
+    aggregate (publish and reject, a double approval) run one after the other and the second sees
+    the first's result. PostgreSQL takes ``SELECT ... FOR UPDATE``; SQLite has no row locks, but
+    every writing transaction there begins ``IMMEDIATE`` and so already runs alone. An instance the
+    session had loaded before is refreshed from the locked row.
+    """
+    return await session.get(model, ident, with_for_update=True, populate_existing=True)
 
 
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
