@@ -205,6 +205,22 @@ class ResourceSuperseded(EventPayload):
     by_version: int
 
 
+class ResourceWithdrawn(EventPayload):
+    """The department withdrew the resource (下线, Art. 9): its source is gone.
+
+    Every grant, listing and authorisation on it ends when this lands (sharing, opening and
+    registry each end their own, with their own events); its history stays readable.
+    """
+
+    event_type = event_type("catalog", "resource", "withdrawn")
+
+    id: str
+    version: int
+    department: str
+    reason: str
+    withdrawn_at: datetime
+
+
 class ResourceChainRequested(EventPayload):
     """Push a published catalogue entry to the municipal catalogue chain (目录链, Art. 11).
 
