@@ -249,6 +249,43 @@ class ResourceChainRequested(EventPayload):
     published_at: datetime
 
 
+class DutyChainRequested(EventPayload):
+    """Push a duty catalogue entry (职责目录) to the municipal catalogue chain (Art. 9, 11).
+
+    Sent when the entry is created, updated or retired; ``version`` counts those changes, so the
+    adapter can drop a push that a newer one already superseded. Answered, like resources, with
+    :class:`pdp_contracts.chain.ChainReceiptRecorded` (``kind="duty"``, ``resource_id`` = ``id``).
+    """
+
+    event_type = event_type("catalog", "duty", "chain_requested")
+
+    id: str
+    version: int
+    department: str
+    department_name: str
+    code: str
+    name: str
+    legal_basis: str
+    status: str  # "active" or "retired"
+    changed_at: datetime
+
+
+class SystemChainRequested(EventPayload):
+    """Push a system catalogue entry (系统目录) to the municipal catalogue chain (Art. 9, 11);
+    answered with ``ChainReceiptRecorded`` (``kind="system"``)."""
+
+    event_type = event_type("catalog", "system", "chain_requested")
+
+    id: str
+    version: int
+    department: str
+    department_name: str
+    code: str
+    name: str
+    status: str  # "active" or "retired"
+    changed_at: datetime
+
+
 class ChangeOpened(EventPayload):
     """A catalogue update obligation: 10 working days after a change, or the annual review.
     Art. 10."""

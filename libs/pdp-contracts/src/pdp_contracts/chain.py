@@ -17,10 +17,20 @@ class ChainStatus(StrEnum):
     FAILED = "failed"
 
 
+class ChainEntryKind(StrEnum):
+    """What was chained: each catalogue of Art. 9 is kept on the chain (Art. 11)."""
+
+    RESOURCE = "resource"
+    DUTY = "duty"
+    SYSTEM = "system"
+
+
 class ChainReceiptRecorded(EventPayload):
     event_type = event_type("gateway", "chain_receipt", "recorded")
 
+    #: The chained entry's id: a resource's id, or a duty's or a system's id for those kinds.
     resource_id: str
+    kind: ChainEntryKind = ChainEntryKind.RESOURCE
     version: int
     status: ChainStatus
     tx_id: str | None = None
