@@ -2,7 +2,10 @@
 
 The request owns the transaction (commit on success, rollback on error); service functions only
 ``flush``. SQLite is for the zero-setup run: it gets WAL and a busy timeout so the API and the
-worker loops of one process can share it.
+worker loops of one process can share it. A writing transaction there begins ``IMMEDIATE`` (it
+waits for the one write lock up front); a read-only request's begins ``DEFERRED`` and, under WAL,
+never waits for that lock: ``GET``, ``HEAD`` and ``OPTIONS`` requests read through
+:func:`read_sessionmaker`.
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite(url):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(
         url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800
@@ -81,10 +84,28 @@ def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def _sqlite_begin_immediate(conn: Any) -> None:
-    # Take the write lock up front: a deferred transaction that later writes can fail at once
-    # with "database is locked" when another connection wrote in between; this one waits instead.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+#: Execution option of the engine behind :func:`read_sessionmaker`.
+READ_ONLY = "pdp_read_only"
+
+
+def read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for transactions that only read (safe requests): deferred on SQLite.
+
+    Under WAL a deferred reader sees a snapshot and never takes nor waits for the write lock, so
+    reads do not queue behind the relay, the consumers and the sweeps of the same process. A
+    transaction here must not write: on SQLite a write after a concurrent commit fails with
+    "database is locked" at once (its snapshot cannot be upgraded). PostgreSQL is unchanged.
+    """
+    return async_sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+
+
+def _sqlite_begin(conn: Any) -> None:
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN DEFERRED")
+    else:
+        # Take the write lock up front: a deferred transaction that later writes can fail at once
+        # with "database is locked" when another connection wrote in between; this one waits.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 async def ensure_database(url: str) -> None:
@@ -121,10 +142,17 @@ async def get_for_update(session: AsyncSession, model: type[T], ident: Any) -> T
     return await session.get(model, ident, with_for_update=True, populate_existing=True)
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.sessionmaker() as session, session.begin():
+    state = request.app.state
+    maker = state.read_sessionmaker if request.method in SAFE_METHODS else state.sessionmaker
+    async with maker() as session, session.begin():
         yield session
 
 
-#: The request's session: committed when the route returns, before the response is sent.
+#: The request's session: committed when the route returns, before the response is sent. A safe
+#: request (``GET``, ``HEAD``, ``OPTIONS``) reads in a transaction that does not take SQLite's
+#: write lock: such a route must not write (RFC 9110 safe methods).
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
