@@ -91,7 +91,10 @@ async def platform(bootstrap: str, count: int, workdir: Path) -> tuple[float, st
         async with catalog.router.lifespan_context(catalog), audit.router.lifespan_context(audit):
             producer = EventProducer(bootstrap, idempotence=False)
             relay = OutboxRelay(
-                catalog.state.sessionmaker, producer, batch_size=500, idle_seconds=0.01
+                catalog.state.sessionmaker,
+                producer,
+                batch_size=catalog.state.settings.relay_batch_size,
+                idle_seconds=0.01,
             )
 
             async def journaled() -> int:

@@ -95,20 +95,26 @@ async def request_path(seconds: float) -> None:
                 with serve("catalog.main:create_app", env, port=service_port):
                     many = await measure(service_port, f"/api/catalog{PATH}", auth, seconds)
                     one = await hammer(
-                        service_port, f"/api/catalog{PATH}", headers=auth, connections=1,
+                        service_port,
+                        f"/api/catalog{PATH}",
+                        headers=auth,
+                        connections=1,
                         seconds=seconds,
                     )
                     _keep_best(results, "service", many, one)
     (bare, bare_one), (service, service_one) = results["bare"], results["service"]
     backend = "postgresql" if url.startswith("postgresql") else "sqlite"
     print(f"\nGET one department by code ({backend}, uvicorn, 16 connections / 1 connection)")
-    print(f"  {'bare FastAPI + SQLModel (baseline)':<40} {bare.rate:8,.0f} req/s  "
-          f"p50@1 {bare_one.p50:5.2f} ms")
+    print(
+        f"  {'bare FastAPI + SQLModel (baseline)':<40} {bare.rate:8,.0f} req/s  "
+        f"p50@1 {bare_one.p50:5.2f} ms"
+    )
     print(f"  {'catalog service':<40} {service.rate:8,.0f} req/s  p50@1 {service_one.p50:5.2f} ms")
     ratio, extra = service.rate / bare.rate, service_one.p50 - bare_one.p50
     print(f"  rate ratio {ratio:.2f}× (goal ≥ {RATE_GOAL}×) {_met(ratio >= RATE_GOAL)}")
-    print(f"  p50 difference {extra:+.2f} ms (goal ≤ {P50_GOAL_MS} ms) "
-          f"{_met(extra <= P50_GOAL_MS)}")
+    print(
+        f"  p50 difference {extra:+.2f} ms (goal ≤ {P50_GOAL_MS} ms) {_met(extra <= P50_GOAL_MS)}"
+    )
 
 
 def _keep_best(results: dict[str, tuple[Load, Load]], name: str, many: Load, one: Load) -> None:
@@ -150,20 +156,27 @@ async def sqlite_under_make_run(seconds: float) -> None:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'catalog.db'}"
         await prepare(url)
         port = free_port()
-        with serve("catalog.main:create_app", service_env(url, jwks, role="all",
-                                                          bootstrap=b.bootstrap), port=port):
+        with serve(
+            "catalog.main:create_app",
+            service_env(url, jwks, role="all", bootstrap=b.bootstrap),
+            port=port,
+        ):
             quiet = await measure(port, path, auth, seconds)
             stop = asyncio.Event()
             writing = asyncio.create_task(writer(port, token, stop))
             busy = await hammer(port, path, headers=auth, connections=16, seconds=seconds)
             stop.set()
             written = await writing
-    print("\nThe same GET on SQLite, make run's process layout (relay, consumers, sweeps on), 16 conn.")
-    print(f"  {'no writer (baseline)':<40} {quiet.rate:8,.0f} req/s  p99 "
-          f"{quiet.percentile(99):7.1f} ms")
-    print(f"  {f'a writer beside it ({written / seconds:,.0f} writes/s)':<40} {busy.rate:8,.0f} "
-          f"req/s  p99 {busy.percentile(99):7.1f} ms  (goal p99 < {P99_GOAL_MS:.0f} ms) "
-          f"{_met(busy.percentile(99) < P99_GOAL_MS)}")
+    print("\nThe same GET on SQLite, make run's process layout (relay, consumers, sweeps on)")
+    print(
+        f"  {'no writer (baseline)':<40} {quiet.rate:8,.0f} req/s  p99 "
+        f"{quiet.percentile(99):7.1f} ms"
+    )
+    print(
+        f"  {f'a writer beside it ({written / seconds:,.0f} writes/s)':<40} {busy.rate:8,.0f} "
+        f"req/s  p99 {busy.percentile(99):7.1f} ms  (goal p99 < {P99_GOAL_MS:.0f} ms) "
+        f"{_met(busy.percentile(99) < P99_GOAL_MS)}"
+    )
 
 
 async def main_async(seconds: float) -> None:

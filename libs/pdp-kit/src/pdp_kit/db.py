@@ -3,14 +3,16 @@
 The request owns the transaction (commit on success, rollback on error); service functions only
 ``flush``. SQLite is for the zero-setup run: it gets WAL and a busy timeout so the API and the
 worker loops of one process can share it. A writing transaction there begins ``IMMEDIATE`` (it
-waits for the one write lock up front); a read-only request's begins ``DEFERRED`` and, under WAL,
-never waits for that lock: ``GET``, ``HEAD`` and ``OPTIONS`` requests read through
-:func:`read_sessionmaker`.
+waits for the one write lock up front). ``GET``, ``HEAD`` and ``OPTIONS`` requests read through
+:func:`read_sessionmaker`: statement by statement, without a transaction around them, so on SQLite
+they never wait for the write lock and on PostgreSQL they save the ``BEGIN`` and ``COMMIT`` round
+trips (bench/README.md has the figures).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +21,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, TypeDecorator, event, text
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -64,9 +67,35 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    return create_async_engine(
-        url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800
-    )
+    # No pool_pre_ping: on asyncpg it is BEGIN; SELECT; ROLLBACK, three round trips before every
+    # request. A connection idle for a while is pinged instead; a busy one that finds the server
+    # gone fails that one statement, and SQLAlchemy then drops every pooled connection.
+    engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_recycle=1800)
+    event.listen(engine.sync_engine.pool, "checkin", _note_idle_since)
+    event.listen(engine.sync_engine.pool, "checkout", _ping_if_idle(engine.sync_engine.dialect))
+    return engine
+
+
+#: A pooled connection idle longer than this is pinged before use (the server may have restarted).
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def _note_idle_since(_: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Dialect) -> Any:
+    def ping(dbapi_connection: Any, record: Any, _: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            # The pool replaces the connection and checks out a fresh one.
+            raise DisconnectionError("pooled connection is gone") from exc
+
+    return ping
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
@@ -89,19 +118,24 @@ READ_ONLY = "pdp_read_only"
 
 
 def read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions for transactions that only read (safe requests): deferred on SQLite.
+    """Sessions that only read (safe requests): each statement on the latest committed data.
 
-    Under WAL a deferred reader sees a snapshot and never takes nor waits for the write lock, so
-    reads do not queue behind the relay, the consumers and the sweeps of the same process. A
-    transaction here must not write: on SQLite a write after a concurrent commit fails with
-    "database is locked" at once (its snapshot cannot be upgraded). PostgreSQL is unchanged.
+    That is what PostgreSQL's default READ COMMITTED gives inside a transaction too (a snapshot per
+    statement), so PostgreSQL reads in autocommit mode and skips the ``BEGIN``/``COMMIT`` round
+    trips. On SQLite no ``BEGIN`` is sent: under WAL each statement reads a snapshot and never
+    takes nor waits for the write lock, so reads do not queue behind the relay, the consumers
+    and the sweeps of the same process. Nothing written here is rolled back on error: such a
+    session must not write.
     """
-    return async_sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+    options: dict[str, Any] = {READ_ONLY: True}
+    if engine.dialect.name != "sqlite":
+        options["isolation_level"] = "AUTOCOMMIT"
+    return async_sessionmaker(engine.execution_options(**options), expire_on_commit=False)
 
 
 def _sqlite_begin(conn: Any) -> None:
     if conn.get_execution_options().get(READ_ONLY):
-        conn.exec_driver_sql("BEGIN DEFERRED")
+        return  # statement by statement: see read_sessionmaker
     else:
         # Take the write lock up front: a deferred transaction that later writes can fail at once
         # with "database is locked" when another connection wrote in between; this one waits.
@@ -153,6 +187,6 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 #: The request's session: committed when the route returns, before the response is sent. A safe
-#: request (``GET``, ``HEAD``, ``OPTIONS``) reads in a transaction that does not take SQLite's
-#: write lock: such a route must not write (RFC 9110 safe methods).
+#: request (``GET``, ``HEAD``, ``OPTIONS``) reads through :func:`read_sessionmaker` instead:
+#: such a route must not write (RFC 9110 safe methods).
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
