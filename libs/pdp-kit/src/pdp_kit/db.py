@@ -124,8 +124,8 @@ def read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     statement), so PostgreSQL reads in autocommit mode and skips the ``BEGIN``/``COMMIT`` round
     trips. On SQLite no ``BEGIN`` is sent: under WAL each statement reads a snapshot and never
     takes nor waits for the write lock, so reads do not queue behind the relay, the consumers
-    and the sweeps of the same process. Nothing written here is rolled back on error: such a
-    session must not write.
+    and the sweeps of the same process. A write here would commit statement by statement, not
+    all or nothing: such a session must not write.
     """
     options: dict[str, Any] = {READ_ONLY: True}
     if engine.dialect.name != "sqlite":
@@ -188,5 +188,5 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 #: The request's session: committed when the route returns, before the response is sent. A safe
 #: request (``GET``, ``HEAD``, ``OPTIONS``) reads through :func:`read_sessionmaker` instead:
-#: such a route must not write (RFC 9110 safe methods).
+#: such a route must not write (RFC 9110 safe methods; a write would not be atomic).
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
