@@ -97,3 +97,8 @@ async def wait_until(check, *, timeout: float, every: float = 0.05) -> None:  # 
         if time.monotonic() > deadline:
             raise TimeoutError("benchmark condition not met in time")
         await asyncio.sleep(every)
+
+
+def verdict(figure: str, goal: str, met: bool) -> None:
+    """One line per goal of issue 6: the figure, the goal, and whether this run met it."""
+    print(f"  {figure:<58} goal {goal:<28} {'MET' if met else 'NOT MET'}")

@@ -14,7 +14,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from _support import Stopwatch, backend_of, report, scratch_database, wait_until
+from _support import Stopwatch, backend_of, report, scratch_database, verdict, wait_until
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import func, select
 
@@ -29,6 +29,9 @@ from pdp_kit.broker import EmbeddedBroker
 from pdp_kit.events.envelope import Event
 from pdp_kit.events.kafka import EventProducer
 from pdp_kit.events.outbox import OutboxRelay, record_event
+
+RATE_GOAL = 10_000
+RATIO_GOAL = 0.5
 
 
 def settings_for(cls, url: str, bootstrap: str, role: str):  # type: ignore[no-untyped-def]
@@ -91,7 +94,10 @@ async def platform(bootstrap: str, count: int, workdir: Path) -> tuple[float, st
         async with catalog.router.lifespan_context(catalog), audit.router.lifespan_context(audit):
             producer = EventProducer(bootstrap, idempotence=False)
             relay = OutboxRelay(
-                catalog.state.sessionmaker, producer, batch_size=500, idle_seconds=0.01
+                catalog.state.sessionmaker,
+                producer,
+                batch_size=catalog.state.settings.relay_batch_size,
+                idle_seconds=0.01,
             )
 
             async def journaled() -> int:
@@ -145,6 +151,8 @@ async def main_async(count: int) -> None:
         ],
         baseline="raw aiokafka produce + consume",
     )
+    verdict(f"outbox → journal {rate:,.0f} events/s", f"≥ {RATE_GOAL:,}/s", rate >= RATE_GOAL)
+    verdict(f"{rate / raw:.2f}× raw aiokafka", f"≥ {RATIO_GOAL}× raw", rate / raw >= RATIO_GOAL)
 
 
 def main() -> None:

@@ -2,12 +2,17 @@
 
 The request owns the transaction (commit on success, rollback on error); service functions only
 ``flush``. SQLite is for the zero-setup run: it gets WAL and a busy timeout so the API and the
-worker loops of one process can share it.
+worker loops of one process can share it. A writing transaction there begins ``IMMEDIATE`` (it
+waits for the one write lock up front). ``GET``, ``HEAD`` and ``OPTIONS`` requests read through
+:func:`read_sessionmaker`: statement by statement, without a transaction around them, so on SQLite
+they never wait for the write lock and on PostgreSQL they save the ``BEGIN`` and ``COMMIT`` round
+trips (bench/README.md has the figures).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +21,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, TypeDecorator, event, text
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -59,11 +65,37 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite(url):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    return create_async_engine(
-        url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800
-    )
+    # No pool_pre_ping: on asyncpg it is BEGIN; SELECT; ROLLBACK, three round trips before every
+    # request. A connection idle for a while is pinged instead; a busy one that finds the server
+    # gone fails that one statement, and SQLAlchemy then drops every pooled connection.
+    engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_recycle=1800)
+    event.listen(engine.sync_engine.pool, "checkin", _note_idle_since)
+    event.listen(engine.sync_engine.pool, "checkout", _ping_if_idle(engine.sync_engine.dialect))
+    return engine
+
+
+#: A pooled connection idle longer than this is pinged before use (the server may have restarted).
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def _note_idle_since(_: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Dialect) -> Any:
+    def ping(dbapi_connection: Any, record: Any, _: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            # The pool replaces the connection and checks out a fresh one.
+            raise DisconnectionError("pooled connection is gone") from exc
+
+    return ping
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
@@ -81,10 +113,33 @@ def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def _sqlite_begin_immediate(conn: Any) -> None:
-    # Take the write lock up front: a deferred transaction that later writes can fail at once
-    # with "database is locked" when another connection wrote in between; this one waits instead.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+#: Execution option of the engine behind :func:`read_sessionmaker`.
+READ_ONLY = "pdp_read_only"
+
+
+def read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that only read (safe requests): each statement on the latest committed data.
+
+    That is what PostgreSQL's default READ COMMITTED gives inside a transaction too (a snapshot per
+    statement), so PostgreSQL reads in autocommit mode and skips the ``BEGIN``/``COMMIT`` round
+    trips. On SQLite no ``BEGIN`` is sent: under WAL each statement reads a snapshot and never
+    takes nor waits for the write lock, so reads do not queue behind the relay, the consumers
+    and the sweeps of the same process. A write here would commit statement by statement, not
+    all or nothing: such a session must not write.
+    """
+    options: dict[str, Any] = {READ_ONLY: True}
+    if engine.dialect.name != "sqlite":
+        options["isolation_level"] = "AUTOCOMMIT"
+    return async_sessionmaker(engine.execution_options(**options), expire_on_commit=False)
+
+
+def _sqlite_begin(conn: Any) -> None:
+    if conn.get_execution_options().get(READ_ONLY):
+        return  # statement by statement: see read_sessionmaker
+    else:
+        # Take the write lock up front: a deferred transaction that later writes can fail at once
+        # with "database is locked" when another connection wrote in between; this one waits.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 async def ensure_database(url: str) -> None:
@@ -121,10 +176,17 @@ async def get_for_update(session: AsyncSession, model: type[T], ident: Any) -> T
     return await session.get(model, ident, with_for_update=True, populate_existing=True)
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.sessionmaker() as session, session.begin():
+    state = request.app.state
+    maker = state.read_sessionmaker if request.method in SAFE_METHODS else state.sessionmaker
+    async with maker() as session, session.begin():
         yield session
 
 
-#: The request's session: committed when the route returns, before the response is sent.
+#: The request's session: committed when the route returns, before the response is sent. A safe
+#: request (``GET``, ``HEAD``, ``OPTIONS``) reads through :func:`read_sessionmaker` instead:
+#: such a route must not write (RFC 9110 safe methods; a write would not be atomic).
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from pdp_kit.auth.tokens import verifier_from_settings
-from pdp_kit.db import create_engine, ensure_database, sessionmaker
+from pdp_kit.db import create_engine, ensure_database, read_sessionmaker, sessionmaker
 from pdp_kit.errors import PROBLEM_RESPONSES, install_error_handlers
 from pdp_kit.events.consumer import Subscriptions
 from pdp_kit.events.kafka import probe_broker
@@ -67,10 +67,17 @@ def create_service_app(
         await apply_migrations(engine, definition.migrations_dir)
         app.state.engine = engine
         app.state.sessionmaker = sessionmaker(engine)
+        app.state.read_sessionmaker = read_sessionmaker(engine)
         app.state.verifier = verifier_from_settings(settings)
         worker = None
         if settings.role is not ProcessRole.API:
-            worker = Worker(definition.name, settings, app.state.sessionmaker, definition)
+            worker = Worker(
+                definition.name,
+                settings,
+                app.state.sessionmaker,
+                subscriptions=definition.subscriptions,
+                sweeps=definition.sweeps,
+            )
             await worker.start()
         app.state.worker = worker
         try:

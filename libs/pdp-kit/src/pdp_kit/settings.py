@@ -96,7 +96,7 @@ class ServiceSettings(BaseSettings):
     )
 
     max_body_bytes: int = 2 * 1024 * 1024
-    relay_batch_size: int = 500
+    relay_batch_size: int = 2000
     relay_idle_seconds: float = 0.2
     consumer_max_attempts: int = 5
     sweep_interval_seconds: float = 3600.0

@@ -5,20 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from aiokafka.errors import KafkaError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdp_contracts import dead_letter_topic
-from pdp_kit.events.consumer import EventConsumer
+from pdp_kit.events.consumer import EventConsumer, Subscriptions
 from pdp_kit.events.kafka import EventProducer, build_consumer, stop_quietly
 from pdp_kit.events.outbox import OutboxRelay
 from pdp_kit.settings import ServiceSettings
-from pdp_kit.sweeps import run_on_schedule
-
-if TYPE_CHECKING:
-    from pdp_kit.service import ServiceDefinition
+from pdp_kit.sweeps import Sweep, run_on_schedule
 
 log = logging.getLogger(__name__)
 JOIN_TIMEOUT_SECONDS = 60.0
@@ -30,12 +27,15 @@ class Worker:
         name: str,
         settings: ServiceSettings,
         sessionmaker: async_sessionmaker[AsyncSession],
-        definition: ServiceDefinition,
+        *,
+        subscriptions: Subscriptions,
+        sweeps: Sequence[Sweep] = (),
     ) -> None:
         self.name = name
         self._settings = settings
         self._sessionmaker = sessionmaker
-        self._definition = definition
+        self._subscriptions = subscriptions
+        self._sweeps = sweeps
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self.producer = EventProducer(
@@ -51,7 +51,7 @@ class Worker:
         )
         self.consumer = EventConsumer(
             name=f"pdp-{name}",
-            subscriptions=definition.subscriptions,
+            subscriptions=subscriptions,
             sessionmaker=sessionmaker,
             dead_letters=self.producer,
             dead_letter_topic=dead_letter_topic(name),
@@ -64,14 +64,14 @@ class Worker:
 
     async def start(self) -> None:
         self._tasks.append(asyncio.create_task(self.relay.run_forever(self._stop)))
-        if self._definition.subscriptions.all_topics():
+        if self._subscriptions.all_topics():
             self._tasks.append(asyncio.create_task(self._consume_forever()))
-        if self._definition.sweeps:
+        if self._sweeps:
             self._tasks.append(
                 asyncio.create_task(
                     run_on_schedule(
                         self._sessionmaker,
-                        self._definition.sweeps,
+                        self._sweeps,
                         interval_seconds=self._settings.sweep_interval_seconds,
                         stop=self._stop,
                     )
@@ -79,7 +79,7 @@ class Worker:
             )
 
     async def _consume_forever(self) -> None:
-        topics = self._definition.subscriptions.all_topics()
+        topics = self._subscriptions.all_topics()
         while not self._stop.is_set():
             consumer = build_consumer(
                 self._settings.kafka_bootstrap,

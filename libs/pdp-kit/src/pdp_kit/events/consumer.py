@@ -21,11 +21,12 @@ from aiokafka.errors import KafkaError
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.propagate import extract
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from pdp_contracts import topic_of
+from pdp_kit.bulk import BulkInsert
 from pdp_kit.db import utcnow
 from pdp_kit.events.envelope import Event, MalformedEvent
 from pdp_kit.events.kafka import BrokerUnavailable, EventProducer
@@ -33,6 +34,7 @@ from pdp_kit.models import InboxEntry
 from pdp_kit.telemetry import meter
 
 log = logging.getLogger(__name__)
+_insert_inbox = BulkInsert(InboxEntry.__table__)  # type: ignore[attr-defined]
 
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]
 #: Takes every new event of its kind in a poll batch at once (one multi-row write, not one a row).
@@ -111,20 +113,29 @@ class EventConsumer:
                 self._consumed.add(n, {"outcome": outcome, "consumer": self.name})
 
     async def run(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                batches = await consumer.getmany(timeout_ms=500)
-            except KafkaError as exc:
-                log.warning("consumer %s cannot poll: %r", self.name, exc)
-                await asyncio.sleep(1.0)
-                continue
-            if not batches:
-                continue
-            # One transaction for the whole poll (each partition's records stay in order), then
-            # every partition's offset: fewer commits is most of the ingest rate.
-            await self.handle_records([r for records in batches.values() for r in records])
-            offsets = {tp: records[-1].offset + 1 for tp, records in batches.items()}
-            await self._commit(consumer, offsets, stop)
+        committing: asyncio.Task[None] | None = None
+        try:
+            while not stop.is_set():
+                try:
+                    batches = await consumer.getmany(timeout_ms=500)
+                except KafkaError as exc:
+                    log.warning("consumer %s cannot poll: %r", self.name, exc)
+                    await asyncio.sleep(1.0)
+                    continue
+                if not batches:
+                    continue
+                # One transaction for the whole poll (each partition's records stay in order),
+                # then every partition's offset: fewer commits is most of the ingest rate.
+                await self.handle_records([r for records in batches.values() for r in records])
+                offsets = {tp: records[-1].offset + 1 for tp, records in batches.items()}
+                # The offset commit (a broker round trip) overlaps the next batch's handling; one
+                # is in flight at a time, so offsets are committed in order.
+                if committing is not None:
+                    await committing
+                committing = asyncio.create_task(self._commit(consumer, offsets, stop))
+        finally:
+            if committing is not None:
+                await committing
 
     async def _commit(
         self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int], stop: asyncio.Event
@@ -204,8 +215,8 @@ class EventConsumer:
         await self._dispatch_batch(session, fresh)
         if fresh:
             now = utcnow()
-            await session.execute(
-                insert(InboxEntry),
+            await _insert_inbox(
+                session,
                 [
                     {
                         "consumer": self.name,

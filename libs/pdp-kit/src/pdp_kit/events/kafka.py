@@ -19,6 +19,7 @@ from aiokafka.errors import KafkaError
 log = logging.getLogger(__name__)
 
 Record = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
+MAX_POLL_RECORDS = 2000
 
 
 class BrokerUnavailable(RuntimeError):
@@ -116,7 +117,8 @@ def build_consumer(
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         metadata_max_age_ms=5000,
-        max_poll_records=500,
+        # A poll batch is one transaction and one offset commit: larger batches, fewer of both.
+        max_poll_records=MAX_POLL_RECORDS,
         session_timeout_ms=10_000,
         heartbeat_interval_ms=1_000,
         # The coordinator waits this long for members to (re)join; Tansu waits it out on every

@@ -75,7 +75,7 @@ class OutboxRelay:
         sessionmaker: async_sessionmaker[AsyncSession],
         producer: EventProducer,
         *,
-        batch_size: int = 500,
+        batch_size: int = 2000,
         idle_seconds: float = 0.2,
     ) -> None:
         self._sessionmaker = sessionmaker
