@@ -106,6 +106,7 @@ async def catalogue(session: AsyncSession, *, base: str, page: PageParams) -> di
             ),
         )
         .join(Department, col(Department.code) == col(Resource.department))
+        .where(col(Resource.withdrawn_at).is_(None))
         .order_by(col(Resource.id))
         .limit(page.limit + 1)
     )
