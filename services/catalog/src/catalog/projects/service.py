@@ -21,7 +21,7 @@ from catalog.systems.models import System
 from catalog.systems.service import find_system
 from pdp_contracts.catalog import ProjectCreated
 from pdp_kit.auth import Principal
-from pdp_kit.db import utcnow
+from pdp_kit.db import insert_or_conflict, utcnow
 from pdp_kit.errors import Conflict, FieldProblem, Invalid, NotFound
 from pdp_kit.events.outbox import record_event
 
@@ -47,16 +47,16 @@ async def create_project(
             systems.append(system)
     if problems:
         raise Invalid(errors=problems)
+    exists = ProjectExists(errors=[FieldProblem("code", f"{data.code} already exists")])
     taken = await session.scalar(
         select(col(Project.id)).where(
             col(Project.department) == data.department, col(Project.code) == data.code
         )
     )
     if taken is not None:
-        raise ProjectExists(errors=[FieldProblem("code", f"{data.code} already exists")])
+        raise exists
     project = Project(id=new_id(), department=data.department, code=data.code, name=data.name)
-    session.add(project)
-    await session.flush()
+    await insert_or_conflict(session, project, exists)  # a concurrent registration: 409
     session.add_all(ProjectSystem(project_id=project.id, system_id=s.id) for s in systems)
     codes = [s.code for s in systems]
     await record_event(
