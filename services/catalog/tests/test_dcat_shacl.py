@@ -58,3 +58,18 @@ async def test_the_dcat_export_conforms_to_the_dcat_ap_3_shapes(
     entry = document["dcat:dataset"][0]
     assert entry["dct:publisher"]["dct:type"]["@id"].endswith("/LocalAuthority")
     assert entry["dcat:distribution"]["dcat:accessURL"]["@id"].endswith("/api/sharing/requests")
+
+
+async def test_the_export_points_at_the_configured_public_url_and_hydra_next_can_be_followed(
+    client: httpx.AsyncClient, app: Any, seed: Any, as_public: dict[str, str]
+) -> None:
+    base = str(client.base_url).rstrip("/")
+    app.state.settings = app.state.settings.model_copy(update={"public_base_url": base})
+    await seed.department("D001")
+    for code in ("R1", "R2"):
+        await seed.published("D001", code)
+    first = (await client.get(f"{API}/dcat.jsonld", params={"limit": 1}, headers=as_public)).json()
+    assert first["dcat:dataset"][0]["@id"].startswith(f"{base}/api/catalog/resources/")
+    following = await client.get(first["hydra:view"]["hydra:next"]["@id"], headers=as_public)
+    assert following.status_code == 200
+    assert len(following.json()["dcat:dataset"]) == 1
