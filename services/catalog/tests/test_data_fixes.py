@@ -64,7 +64,10 @@ async def test_formatted_values_are_normalised_before_they_are_keyed_and_stored(
     spellings = [number, number[:-1] + "x", f" {number} "]
     for index, spelling in enumerate(spellings):
         await ingest(
-            client, resource["id"], [{"id_number": spelling, "phone": "138 0013 8000"}], as_department
+            client,
+            resource["id"],
+            [{"id_number": spelling, "phone": "138 0013 8000"}],
+            as_department,
         )
         assert len(await stored(client, resource["id"], as_service)) == 1, spellings[index]
     [record] = await stored(client, resource["id"], as_service)
@@ -113,7 +116,10 @@ async def test_a_partial_push_merges_by_field_and_never_erases_stored_values(
 
 
 async def test_a_record_repeated_within_a_batch_is_accepted_once(
-    client: httpx.AsyncClient, seed: Any, as_department: dict[str, str], as_datacenter: dict[str, str]
+    client: httpx.AsyncClient,
+    seed: Any,
+    as_department: dict[str, str],
+    as_datacenter: dict[str, str],
 ) -> None:
     await seed.department("D001")
     resource = await seed.published(fields=PERSON)

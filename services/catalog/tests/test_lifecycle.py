@@ -73,7 +73,9 @@ async def test_a_withdrawn_resource_leaves_the_catalogue_and_stays_readable_in_h
     assert dcat["dcat:dataset"] == []
     records = await client.post(f"{path}/records", json={"records": []}, headers=as_department)
     assert records.status_code == 409
-    internal = await client.get(f"{API}/internal/resources/{resource['id']}/records", headers=as_service)
+    internal = await client.get(
+        f"{API}/internal/resources/{resource['id']}/records", headers=as_service
+    )
     assert internal.status_code == 409
     again = await client.post(f"{path}/withdraw", json={"reason": "x"}, headers=as_department)
     assert again.status_code == 409
@@ -180,8 +182,12 @@ async def test_a_failed_chain_push_is_shown_and_retried_for_resources_duties_and
     assert not_failed.status_code == 409
 
     await receive(app, resource_id=resource["id"], version=1, status="failed", reason="超时")
-    await receive(app, resource_id=duty["id"], kind="duty", version=1, status="failed", reason="拒绝")
-    await receive(app, resource_id=system["id"], kind="system", version=1, status="chained", tx_id="0x5")
+    await receive(
+        app, resource_id=duty["id"], kind="duty", version=1, status="failed", reason="拒绝"
+    )
+    await receive(
+        app, resource_id=system["id"], kind="system", version=1, status="chained", tx_id="0x5"
+    )
     shown = (await client.get(f"{API}/resources/{resource['id']}", headers=as_department)).json()
     assert (shown["chain"]["status"], shown["chain"]["reason"]) == ("failed", "超时")
     duty = (await client.get(f"{API}/departments/D001/duties/DU1", headers=as_department)).json()

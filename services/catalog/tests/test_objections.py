@@ -101,7 +101,9 @@ async def test_callers_without_an_entitlement_to_the_data_cannot_file_objections
         path, json={"description": "x", "on_behalf_of": "D002"}, headers=auth.department("D001")
     )
     assert on_behalf.status_code == 422, "only a platform service files for a grant holder"
-    own = await client.post(path, json={"description": "自查发现有误"}, headers=auth.department("D001"))
+    own = await client.post(
+        path, json={"description": "自查发现有误"}, headers=auth.department("D001")
+    )
     assert own.status_code == 201
 
 

@@ -45,7 +45,8 @@ async def _reviews(
     )
     moved = 0
     for version, department in (await session.execute(query)).all():
-        assert version.submitted_on is not None and version.review_due_on is not None
+        assert version.submitted_on is not None
+        assert version.review_due_on is not None
         if not _touches(
             year, version.submitted_on, version.review_due_on, version.review_due_provisional
         ):

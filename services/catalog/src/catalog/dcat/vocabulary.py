@@ -34,7 +34,11 @@ def typed(iri: str, kind: str) -> dict[str, str]:
 
 
 def concept(iri: str, label: str) -> dict[str, Any]:
-    return {"@id": iri, "@type": "skos:Concept", "skos:prefLabel": {"@value": label, "@language": "en"}}
+    return {
+        "@id": iri,
+        "@type": "skos:Concept",
+        "skos:prefLabel": {"@value": label, "@language": "en"},
+    }
 
 
 def when(moment: Any) -> dict[str, str]:

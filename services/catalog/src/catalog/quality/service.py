@@ -134,13 +134,17 @@ async def resource_quality(
 async def published_versions(
     session: AsyncSession, **where: Any
 ) -> list[tuple[Resource, ResourceVersion]]:
-    query: Any = select(Resource, ResourceVersion).join(
-        ResourceVersion,
-        and_(
-            col(ResourceVersion.resource_id) == col(Resource.id),
-            col(ResourceVersion.version) == col(Resource.published_version),
-        ),
-    ).where(col(Resource.withdrawn_at).is_(None))
+    query: Any = (
+        select(Resource, ResourceVersion)
+        .join(
+            ResourceVersion,
+            and_(
+                col(ResourceVersion.resource_id) == col(Resource.id),
+                col(ResourceVersion.version) == col(Resource.published_version),
+            ),
+        )
+        .where(col(Resource.withdrawn_at).is_(None))
+    )
     for name, value in where.items():
         query = query.where(getattr(Resource, name).in_(value))
     return [(r, v) for r, v in (await session.execute(query)).all()]

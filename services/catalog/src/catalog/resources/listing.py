@@ -34,9 +34,7 @@ async def list_resources(
     query: Any = select(Resource)
     if not (principal.is_staff or principal.has(*SUPERVISORS)):
         visible: list[ColumnElement[bool]] = [
-            and_(
-                col(Resource.published_version).is_not(None), col(Resource.withdrawn_at).is_(None)
-            )
+            and_(col(Resource.published_version).is_not(None), col(Resource.withdrawn_at).is_(None))
         ]
         if principal.has(Role.DEPARTMENT) and principal.department:
             visible.append(col(Resource.department) == principal.department)
