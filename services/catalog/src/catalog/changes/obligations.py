@@ -26,10 +26,16 @@ from pdp_kit.events.outbox import record_event
 
 
 async def _open_changes(session: AsyncSession, department: str) -> list[ChangeObligation]:
-    query = select(ChangeObligation).where(
-        col(ChangeObligation.department) == department,
-        col(ChangeObligation.kind) == "change",
-        col(ChangeObligation.status) == "open",
+    # Locked, in one order, so two updates counted by one obligation are applied one at a time.
+    query = (
+        select(ChangeObligation)
+        .where(
+            col(ChangeObligation.department) == department,
+            col(ChangeObligation.kind) == "change",
+            col(ChangeObligation.status) == "open",
+        )
+        .order_by(col(ChangeObligation.id))
+        .with_for_update()
     )
     return list((await session.scalars(query)).all())
 
