@@ -644,6 +644,9 @@ def settings_the_code_reads() -> set[str]:
             names.add(field.validation_alias)
         else:
             names |= {f"PDP_{field_name.upper()}", f"PDP_GATEWAY_{field_name.upper()}"}
+    from catalog.settings import CatalogSettings
+
+    names |= {f"PDP_CATALOG_{field_name.upper()}" for field_name in CatalogSettings.model_fields}
     return names
 
 

@@ -7,8 +7,13 @@ from pdp_contracts.catalog import ObjectionAnswered, ObjectionFiled
 API = "/api/catalog"
 
 
-async def test_a_department_using_a_resource_files_an_objection_and_the_owner_answers(
-    client: httpx.AsyncClient, seed: Any, auth: Any, as_department: dict[str, str], outbox: Any
+async def test_a_grant_holder_files_an_objection_through_sharing_and_the_owner_answers(
+    client: httpx.AsyncClient,
+    seed: Any,
+    auth: Any,
+    as_department: dict[str, str],
+    as_service: dict[str, str],
+    outbox: Any,
 ) -> None:
     await seed.department("D001")
     resource = await seed.published()
@@ -19,8 +24,9 @@ async def test_a_department_using_a_resource_files_an_objection_and_the_owner_an
             "description": "注册资本与工商公示不一致",
             "fields": ["capital"],
             "record": {"credit_code": "X"},
+            "on_behalf_of": "D002",
         },
-        headers=user,
+        headers=as_service,
     )
     assert filed.status_code == 201, filed.text
     ticket = filed.json()
@@ -55,11 +61,11 @@ async def test_a_department_using_a_resource_files_an_objection_and_the_owner_an
 
 
 async def test_an_objection_names_real_fields_and_needs_a_description(
-    client: httpx.AsyncClient, seed: Any, auth: Any
+    client: httpx.AsyncClient, seed: Any, auth: Any, as_datacenter: dict[str, str]
 ) -> None:
     await seed.department("D001")
     resource = await seed.published()
-    user = auth.department("D002")
+    user = as_datacenter
     path = f"{API}/resources/{resource['id']}/objections"
     unknown = await client.post(path, json={"description": "x", "fields": ["salary"]}, headers=user)
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "fields.0"
@@ -74,22 +80,31 @@ async def test_an_objection_names_real_fields_and_needs_a_description(
     assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "outcome"
 
 
-async def test_roles_without_use_of_the_data_cannot_file_objections(
+async def test_callers_without_an_entitlement_to_the_data_cannot_file_objections(
     client: httpx.AsyncClient,
     seed: Any,
+    auth: Any,
     as_ops: dict[str, str],
     as_assessor: dict[str, str],
     as_public: dict[str, str],
+    as_bureau: dict[str, str],
 ) -> None:
+    """Art. 6, 14: the owner, the data centre, and grant or licence holders through the platform's
+    services; another department without a grant, the bureau and outsiders get 403."""
     await seed.department("D001")
     resource = await seed.published()
-    for headers in (as_ops, as_assessor, as_public):
-        response = await client.post(
-            f"{API}/resources/{resource['id']}/objections",
-            json={"description": "x"},
-            headers=headers,
-        )
+    path = f"{API}/resources/{resource['id']}/objections"
+    for headers in (as_ops, as_assessor, as_public, as_bureau, auth.department("D002")):
+        response = await client.post(path, json={"description": "x"}, headers=headers)
         assert response.status_code == 403
+    on_behalf = await client.post(
+        path, json={"description": "x", "on_behalf_of": "D002"}, headers=auth.department("D001")
+    )
+    assert on_behalf.status_code == 422, "only a platform service files for a grant holder"
+    own = await client.post(
+        path, json={"description": "自查发现有误"}, headers=auth.department("D001")
+    )
+    assert own.status_code == 201
 
 
 async def test_a_platform_service_files_an_objection_for_a_grant_holder(

@@ -34,8 +34,8 @@ async def world(client: httpx.AsyncClient, seed: Any, auth: Any, today: Any) -> 
     )
     objection = await client.post(
         f"{API}/resources/{published['id']}/objections",
-        json={"description": "有误"},
-        headers=auth.department("D003"),
+        json={"description": "有误", "on_behalf_of": "D003"},
+        headers=auth.headers("service"),
     )
     return {
         "published": published["id"],
@@ -63,9 +63,14 @@ def other_department_cases(ids: dict[str, str], seed: Any) -> list[tuple[str, st
         ),
         ("GET", "/departments/D001/duties", None),
         ("GET", "/departments/D001/duties/DU1", None),
+        ("PUT", "/departments/D001/duties/DU1", {"name": "职责", "legal_basis": "依据"}),
+        ("POST", "/departments/D001/duties/DU1/retire", {"reason": "x"}),
+        ("POST", "/departments/D001/duties/DU1/chain/retry", None),
         ("POST", "/departments/D001/systems", {"code": "SY9", "name": "系统"}),
         ("GET", "/departments/D001/systems", None),
         ("GET", "/departments/D001/systems/SY1", None),
+        ("PUT", "/departments/D001/systems/SY1", {"name": "系统"}),
+        ("POST", "/departments/D001/systems/SY1/retire", {"reason": "x"}),
         ("POST", "/resources", seed.body("D001", "R9")),
         ("GET", f"/resources/{ids['draft']}", None),
         ("PUT", f"/resources/{ids['draft']}/draft", content(seed)),
@@ -75,6 +80,9 @@ def other_department_cases(ids: dict[str, str], seed: Any) -> list[tuple[str, st
         ("POST", f"/resources/{ids['draft']}/submit", None),
         ("POST", f"/resources/{ids['draft']}/publish", None),
         ("POST", f"/resources/{ids['draft']}/reject", {"reason": "x"}),
+        ("POST", f"/resources/{ids['published']}/withdraw", {"reason": "x"}),
+        ("POST", f"/resources/{ids['published']}/chain/retry", None),
+        ("POST", f"/resources/{ids['published']}/objections", {"description": "x"}),
         ("POST", f"/resources/{ids['published']}/records", {"records": []}),
         ("GET", f"/resources/{ids['published']}/quality", None),
         ("GET", f"/internal/resources/{ids['published']}/records", None),
@@ -107,7 +115,6 @@ SHARED_READS = {
     ("GET", "/resources"),
     ("GET", "/dcat.jsonld"),
     ("GET", "/changes"),
-    ("POST", "/resources/{resource_id}/objections"),
 }
 
 
@@ -147,6 +154,7 @@ async def test_another_department_gets_403_or_404_on_every_route(
             .replace(ids["change"], "{change_id}")
             .replace(ids["project"], "{project_id}")
             .replace(ids["objection"], "{objection_id}")
+            .replace("/D001/duties/DU1/chain", "/D001/{catalogue}/DU1/chain")
             .replace("/D001/", "/{department}/")
             .replace("/DU1", "/{code}")
             .replace("/SY1", "/{code}")

@@ -113,6 +113,31 @@ class DutyCreated(EventPayload):
     legal_basis: str
 
 
+class DutyUpdated(EventPayload):
+    """A duty entry's name or legal basis changed (Art. 9: kept current, Art. 10)."""
+
+    event_type = event_type("catalog", "duty", "updated")
+
+    id: str
+    department: str
+    code: str
+    name: str
+    legal_basis: str
+    version: int
+
+
+class DutyRetired(EventPayload):
+    """The duty no longer exists (职责调整); no current resource may name it."""
+
+    event_type = event_type("catalog", "duty", "retired")
+
+    id: str
+    department: str
+    code: str
+    reason: str
+    version: int
+
+
 class SystemCreated(EventPayload):
     """An entry of a department's system catalogue (系统目录, Art. 9)."""
 
@@ -122,6 +147,28 @@ class SystemCreated(EventPayload):
     department: str
     code: str
     name: str
+
+
+class SystemUpdated(EventPayload):
+    event_type = event_type("catalog", "system", "updated")
+
+    id: str
+    department: str
+    code: str
+    name: str
+    version: int
+
+
+class SystemRetired(EventPayload):
+    """The system was decommissioned; no current resource may name it as its source."""
+
+    event_type = event_type("catalog", "system", "retired")
+
+    id: str
+    department: str
+    code: str
+    reason: str
+    version: int
 
 
 class ProjectCreated(EventPayload):
@@ -149,6 +196,18 @@ class ResourceDrafted(EventPayload):
     duplicates: list[str] = []
 
 
+class ResourceDraftUpdated(EventPayload):
+    """The department corrected its draft before submitting it."""
+
+    event_type = event_type("catalog", "resource", "draft_updated")
+
+    id: str
+    version: int
+    department: str
+    name: str
+    duplicates: list[str] = []
+
+
 class ResourceSubmitted(EventPayload):
     """Submitted to the bureau, whose review is due in 2 working days (Art. 10)."""
 
@@ -159,6 +218,32 @@ class ResourceSubmitted(EventPayload):
     department: str
     review_due_on: date
     provisional: bool
+
+
+class ResourceReviewOverdue(EventPayload):
+    """Flagged once by the sweep: the bureau did not review within 2 working days (Art. 10)."""
+
+    event_type = event_type("catalog", "resource", "review_overdue")
+
+    id: str
+    version: int
+    department: str
+    review_due_on: date
+    as_of: date
+
+
+class ResourceDeadlineRecomputed(EventPayload):
+    """The bureau's review deadline moved because that year's calendar was loaded or corrected;
+    ``overdue_cleared`` when a flag set against the old date no longer holds."""
+
+    event_type = event_type("catalog", "resource", "deadline_recomputed")
+
+    id: str
+    version: int
+    department: str
+    review_due_on: date
+    provisional: bool
+    overdue_cleared: bool = False
 
 
 class ResourcePublished(EventPayload):
@@ -326,6 +411,30 @@ class ChangeExtensionRefused(EventPayload):
 
     id: str
     department: str
+    reason: str
+
+
+class ChangeReopened(EventPayload):
+    """The bureau rejected an update the obligation counted: it is not submitted any more, and
+    its deadline runs again (Art. 10)."""
+
+    event_type = event_type("catalog", "change", "reopened")
+
+    id: str
+    department: str
+    resource_id: str
+    due_on: date
+
+
+class ChangeOverdueCleared(EventPayload):
+    """A published overdue flag was lifted: an extension requested in time was granted, or the
+    deadline moved past the day it was flagged when the calendar was corrected."""
+
+    event_type = event_type("catalog", "change", "overdue_cleared")
+
+    id: str
+    department: str
+    due_on: date
     reason: str
 
 

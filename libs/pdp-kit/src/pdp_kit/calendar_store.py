@@ -7,6 +7,7 @@ deadlines in the platform are computed on the same calendar (DOMAIN: working day
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 from sqlalchemy import select
@@ -47,9 +48,42 @@ async def store_year(session: AsyncSession, schedule: YearSchedule) -> bool:
     return True
 
 
-async def when_calendar_year_loaded_store_it(session: AsyncSession, event: Event) -> None:
-    loaded = event.payload(CalendarYearLoaded)
-    await store_year(
-        session,
-        YearSchedule.parse(loaded.year, holidays=loaded.holidays, workdays=loaded.workdays),
-    )
+#: A service's recomputation of its open deadlines after ``year``'s schedule changed:
+#: ``(session, year, calendar, actor)``. It publishes an event per deadline it moved.
+Recompute = Callable[[AsyncSession, int, WorkingCalendar, str | None], Awaitable[object]]
+Handler = Callable[[AsyncSession, Event], Awaitable[None]]
+
+
+async def store_and_recompute(
+    session: AsyncSession,
+    schedule: YearSchedule,
+    recomputes: tuple[Recompute, ...],
+    *,
+    actor: str | None,
+) -> bool:
+    """Store the year; if that changed it, run each recompute on the new calendar."""
+    if not await store_year(session, schedule):
+        return False
+    calendar = await load_calendar(session)
+    for recompute in recomputes:
+        await recompute(session, schedule.year, calendar, actor)
+    return True
+
+
+def when_calendar_year_loaded(*recomputes: Recompute) -> Handler:
+    """The handler that stores a loaded year and recomputes the service's open deadlines whose
+    dates fall in it: ``handlers={CalendarYearLoaded.event_type:
+    [when_calendar_year_loaded(recompute_my_deadlines)]}``."""
+
+    async def when_calendar_year_loaded_store_it(session: AsyncSession, event: Event) -> None:
+        loaded = event.payload(CalendarYearLoaded)
+        schedule = YearSchedule.parse(
+            loaded.year, holidays=loaded.holidays, workdays=loaded.workdays
+        )
+        await store_and_recompute(session, schedule, recomputes, actor=event.actor)
+
+    return when_calendar_year_loaded_store_it
+
+
+#: Store the year only (a service with no deadlines of its own).
+when_calendar_year_loaded_store_it = when_calendar_year_loaded()

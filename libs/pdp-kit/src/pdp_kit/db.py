@@ -21,7 +21,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, TypeDecorator, event, text
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -174,6 +174,21 @@ async def get_for_update(session: AsyncSession, model: type[T], ident: Any) -> T
     session had loaded before is refreshed from the locked row.
     """
     return await session.get(model, ident, with_for_update=True, populate_existing=True)
+
+
+async def insert_or_conflict(session: AsyncSession, instance: Any, conflict: Exception) -> None:
+    """Insert ``instance`` in a savepoint; a unique violation raises ``conflict`` instead.
+
+    A check-then-insert lets two concurrent registrations of one key both pass the check; the
+    database's unique constraint then refuses the second, which this turns into the caller's
+    domain error (409), never a 500. The savepoint keeps the request's transaction usable.
+    """
+    try:
+        async with session.begin_nested():
+            session.add(instance)
+            await session.flush()
+    except IntegrityError as exc:
+        raise conflict from exc
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

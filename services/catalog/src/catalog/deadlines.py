@@ -1,10 +1,12 @@
-"""Provisional deadlines become real when the bureau loads that year's calendar.
+"""Open deadlines follow the calendar: loading or correcting a year recomputes each of them.
 
-A deadline counted over a year no source covers is computed on weekends alone and marked
-``provisional`` (DOMAIN: working days). Loading the year recomputes every open one in the same
-transaction: the bureau's review of submitted updates and the departments' change obligations.
+Every open deadline whose dates fall in the loaded year is recomputed in the same transaction
+(the bureau's reviews of submitted updates and the departments' change obligations), not only the
+provisional ones: a corrected year moves real deadlines too (DOMAIN: working days). Each moved
+deadline is published; an overdue flag set before the new due date is lifted with its event.
 """
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -12,42 +14,91 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from catalog.changes.models import ChangeObligation
-from catalog.changes.service import due_date
-from catalog.resources.models import ResourceVersion
+from catalog.changes.service import clear_overdue, due_date
+from catalog.resources.models import Resource, ResourceVersion
 from catalog.resources.review import REVIEW_WORKING_DAYS
-from pdp_contracts.catalog import ChangeDeadlineRecomputed
-from pdp_kit.calendar_store import load_calendar
+from pdp_contracts.catalog import ChangeDeadlineRecomputed, ResourceDeadlineRecomputed
+from pdp_kit.calendar import WorkingCalendar
 from pdp_kit.events.outbox import record_event
 
 
-async def recompute_provisional(session: AsyncSession, *, actor: str | None) -> dict[str, Any]:
-    calendar = await load_calendar(session)
-    reviews = (
-        await session.scalars(
-            select(ResourceVersion).where(
-                col(ResourceVersion.status) == "in_review",
-                col(ResourceVersion.review_due_provisional).is_(True),
-            )
-        )
-    ).all()
-    for version in reviews:
+def _touches(year: int, start: date, due: date, provisional: bool | None) -> bool:
+    return provisional is True or start.year <= year <= due.year
+
+
+async def recompute_deadlines(
+    session: AsyncSession, year: int, calendar: WorkingCalendar, actor: str | None
+) -> dict[str, Any]:
+    return {
+        "reviews": await _reviews(session, year, calendar, actor),
+        "changes": await _changes(session, year, calendar, actor),
+    }
+
+
+async def _reviews(
+    session: AsyncSession, year: int, calendar: WorkingCalendar, actor: str | None
+) -> int:
+    query = (
+        select(ResourceVersion, col(Resource.department))
+        .join(Resource, col(Resource.id) == col(ResourceVersion.resource_id))
+        .where(col(ResourceVersion.status) == "in_review")
+    )
+    moved = 0
+    for version, department in (await session.execute(query)).all():
         assert version.submitted_on is not None
+        assert version.review_due_on is not None
+        if not _touches(
+            year, version.submitted_on, version.review_due_on, version.review_due_provisional
+        ):
+            continue
         deadline = calendar.add_working_days(version.submitted_on, REVIEW_WORKING_DAYS)
+        if (deadline.due_on, deadline.provisional) == (
+            version.review_due_on,
+            version.review_due_provisional,
+        ):
+            continue
         version.review_due_on, version.review_due_provisional = (
             deadline.due_on,
             deadline.provisional,
         )
-    changes = (
-        await session.scalars(
-            select(ChangeObligation).where(
-                col(ChangeObligation.status) == "open",
-                col(ChangeObligation.kind) == "change",
-                col(ChangeObligation.provisional).is_(True),
-            )
+        cleared = version.review_overdue_on is not None and (
+            deadline.due_on >= version.review_overdue_on
         )
-    ).all()
-    for change in changes:
-        change.due_on, change.provisional = due_date(calendar, change)
+        if cleared:
+            version.review_overdue_on = None
+        await record_event(
+            session,
+            ResourceDeadlineRecomputed(
+                id=version.resource_id,
+                version=version.version,
+                department=department,
+                review_due_on=deadline.due_on,
+                provisional=deadline.provisional,
+                overdue_cleared=cleared,
+            ),
+            subject=version.resource_id,
+            actor=actor,
+            department=department,
+        )
+        moved += 1
+    await session.flush()
+    return moved
+
+
+async def _changes(
+    session: AsyncSession, year: int, calendar: WorkingCalendar, actor: str | None
+) -> int:
+    query = select(ChangeObligation).where(
+        col(ChangeObligation.status) == "open", col(ChangeObligation.kind) == "change"
+    )
+    moved = 0
+    for change in (await session.scalars(query)).all():
+        if not _touches(year, change.occurred_on, change.due_on, change.provisional):
+            continue
+        due_on, provisional = due_date(calendar, change)
+        if (due_on, provisional) == (change.due_on, change.provisional):
+            continue
+        change.due_on, change.provisional = due_on, provisional
         await record_event(
             session,
             ChangeDeadlineRecomputed(
@@ -60,5 +111,8 @@ async def recompute_provisional(session: AsyncSession, *, actor: str | None) -> 
             actor=actor,
             department=change.department,
         )
+        if change.overdue_on is not None and change.due_on >= change.overdue_on:
+            await clear_overdue(session, change, reason="calendar_corrected", actor=actor)
+        moved += 1
     await session.flush()
-    return {"reviews": len(reviews), "changes": len(changes)}
+    return moved

@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from catalog.calendar.routes import router as calendar_router
+from catalog.chain.routes import router as chain_router
 from catalog.changes.routes import router as changes_router
 from catalog.dcat.routes import router as dcat_router
 from catalog.departments.routes import router as departments_router
@@ -40,6 +41,7 @@ definition = ServiceDefinition(
         projects_router,
         dcat_router,
         changes_router,
+        chain_router,
         calendar_router,
     ),
     subscriptions=subscriptions,

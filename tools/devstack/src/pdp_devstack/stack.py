@@ -61,6 +61,8 @@ class StackConfig:
         env["PDP_TOKEN_ISSUER"] = self.gateway_url
         env["PDP_GATEWAY_PORT"] = str(self.gateway_port)
         env["PDP_GATEWAY_URL"] = self.gateway_url
+        # The DCAT export's IRIs and hydra:next point where the gateway serves the platform.
+        env.setdefault("PDP_CATALOG_PUBLIC_BASE_URL", self.gateway_url)
         # The services' internal gateway clients (pdp-<service>): a fresh secret each dev run.
         env.setdefault("PDP_INTERNAL_CLIENT_SECRET", secrets.token_urlsafe(32))
         if embedded_broker:

@@ -20,16 +20,22 @@ from catalog.changes.service import close
 from catalog.departments.models import Department
 from catalog.ids import new_id
 from catalog.resources.models import Resource
-from pdp_contracts.catalog import ChangeOpened, ChangeOverdue
+from pdp_contracts.catalog import ChangeOpened, ChangeOverdue, ChangeReopened
 from pdp_kit.auth import Principal
 from pdp_kit.events.outbox import record_event
 
 
 async def _open_changes(session: AsyncSession, department: str) -> list[ChangeObligation]:
-    query = select(ChangeObligation).where(
-        col(ChangeObligation.department) == department,
-        col(ChangeObligation.kind) == "change",
-        col(ChangeObligation.status) == "open",
+    # Locked, in one order, so two updates counted by one obligation are applied one at a time.
+    query = (
+        select(ChangeObligation)
+        .where(
+            col(ChangeObligation.department) == department,
+            col(ChangeObligation.kind) == "change",
+            col(ChangeObligation.status) == "open",
+        )
+        .order_by(col(ChangeObligation.id))
+        .with_for_update()
     )
     return list((await session.scalars(query)).all())
 
@@ -51,6 +57,32 @@ async def when_resource_submitted(
             not change.resources or {u.resource_id for u in updates} >= set(change.resources)
         ):
             change.submitted_on = max(u.submitted_on for u in updates if u.submitted_on)
+
+
+async def when_resource_rejected(
+    session: AsyncSession, *, resource: Resource, actor: str | None
+) -> None:
+    """A rejected update is not a submitted one: the obligation that counted it reopens and its
+    deadline runs again (Art. 10), so the sweep flags it if nothing is resubmitted in time."""
+    for change in await _open_changes(session, resource.department):
+        update = await session.get(ChangeUpdate, (change.id, resource.id))
+        if update is None or update.submitted_on is None:
+            continue
+        update.submitted_on = None
+        change.submitted_on = None
+        await record_event(
+            session,
+            ChangeReopened(
+                id=change.id,
+                department=change.department,
+                resource_id=resource.id,
+                due_on=change.due_on,
+            ),
+            subject=change.id,
+            actor=actor,
+            department=change.department,
+        )
+    await session.flush()
 
 
 async def when_resource_published(

@@ -24,11 +24,12 @@ from pdp_contracts.catalog import (
     ChangeExtensionRefused,
     ChangeExtensionRequested,
     ChangeOpened,
+    ChangeOverdueCleared,
 )
 from pdp_kit.auth import SUPERVISORS, Principal, Role, require_role
 from pdp_kit.calendar import WorkingCalendar
 from pdp_kit.calendar_store import load_calendar
-from pdp_kit.db import utcnow
+from pdp_kit.db import get_for_update, utcnow
 from pdp_kit.errors import Conflict, FieldProblem, Invalid, NotFound
 from pdp_kit.events.outbox import record_event
 from pdp_kit.pagination import Page, PageParams, keyset_page
@@ -108,9 +109,13 @@ async def open_change(
 
 
 async def find_change(
-    session: AsyncSession, change_id: str, principal: Principal
+    session: AsyncSession, change_id: str, principal: Principal, *, lock: bool = False
 ) -> ChangeObligation:
-    change = await session.get(ChangeObligation, change_id)
+    change = (
+        await get_for_update(session, ChangeObligation, change_id)
+        if lock
+        else await session.get(ChangeObligation, change_id)
+    )
     if change is None:
         raise NotFound(f"更新义务 {change_id} 不存在")
     ensure_readable(principal, change.department)
@@ -163,10 +168,19 @@ def _require(
 async def request_extension(
     session: AsyncSession, *, change_id: str, reason: str, principal: Principal
 ) -> ChangeObligation:
-    """The department asks once; a second request, granted or refused, is a 409 (Art. 10)."""
-    change = await find_change(session, change_id, principal)
+    """The department asks once, before the due date and before it submitted its update; a
+    second request, granted or refused, or a late one is a 409 (Art. 10)."""
+    change = await find_change(session, change_id, principal, lock=True)
     ensure_owner(principal, change.department)
     _require(change, kind="change", extension="none")
+    if change.submitted_on is not None:
+        raise WrongChangeState(
+            errors=[FieldProblem("submitted_on", "the update was already submitted")]
+        )
+    if clock.today() > change.due_on:
+        raise WrongChangeState(
+            errors=[FieldProblem("due_on", f"the deadline {change.due_on} has passed")]
+        )
     change.extension_status, change.extension_reason = "requested", reason
     await record_event(
         session,
@@ -184,13 +198,14 @@ async def approve_extension(
 ) -> ChangeObligation:
     """The bureau's consent moves ``due_on`` by 5 working days (Art. 10)."""
     require_role(principal, Role.BUREAU)
-    change = await find_change(session, change_id, principal)
+    change = await find_change(session, change_id, principal, lock=True)
     _require(change, kind="change", extension="requested")
     change.extension_status = "approved"
     change.due_on, change.provisional = due_date(await load_calendar(session), change)
-    if change.overdue_on is not None and change.due_on >= clock.today():
-        change.overdue_on = None  # the new deadline is still ahead
     change.extension_decided_at = utcnow()
+    if change.overdue_on is not None and change.due_on >= change.overdue_on:
+        # Asked in time, granted late: the flag published against the old date no longer holds.
+        await clear_overdue(session, change, reason="extension_granted", actor=principal.client_id)
     await record_event(
         session,
         ChangeExtended(
@@ -211,7 +226,7 @@ async def refuse_extension(
     session: AsyncSession, *, change_id: str, reason: str, principal: Principal
 ) -> ChangeObligation:
     require_role(principal, Role.BUREAU)
-    change = await find_change(session, change_id, principal)
+    change = await find_change(session, change_id, principal, lock=True)
     _require(change, kind="change", extension="requested")
     change.extension_status = "refused"
     await record_event(
@@ -229,13 +244,29 @@ async def complete_review(
     session: AsyncSession, *, change_id: str, summary: str, principal: Principal
 ) -> ChangeObligation:
     """The department declares its annual full review done (Art. 10: 每年至少主动全面复核一次)."""
-    change = await find_change(session, change_id, principal)
+    change = await find_change(session, change_id, principal, lock=True)
     ensure_owner(principal, change.department)
     _require(change, kind="annual_review")
     change.summary = summary
     change.submitted_on = clock.today()
     await close(session, change, closed_on=change.submitted_on, actor=principal.client_id)
     return change
+
+
+async def clear_overdue(
+    session: AsyncSession, change: ChangeObligation, *, reason: str, actor: str | None
+) -> None:
+    """Lift a published overdue flag, publicly: nothing clears one without an event."""
+    change.overdue_on = None
+    await record_event(
+        session,
+        ChangeOverdueCleared(
+            id=change.id, department=change.department, due_on=change.due_on, reason=reason
+        ),
+        subject=change.id,
+        actor=actor,
+        department=change.department,
+    )
 
 
 async def close(

@@ -20,16 +20,30 @@ Update frequencies map to the EU frequency table (``CONT``, ``DAILY`` … ``NEVE
 
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from catalog.dcat.vocabulary import (
+    ACCESS_RIGHT,
+    CONTEXT,
+    FREQUENCY,
+    LANGUAGE,
+    METADATA_LICENCE,
+    THEME,
+    THEME_TAXONOMY,
+    agent,
+    contact,
+    distribution,
+    place,
+    typed,
+    when,
+    zh,
+)
 from catalog.departments.models import Department
 from catalog.resources.models import Resource, ResourceVersion
 from pdp_kit.pagination import PageParams, encode_cursor
 
-ACCESS_RIGHT = "http://publications.europa.eu/resource/authority/access-right/"
-FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
 FREQUENCIES = {
     "realtime": "CONT",
     "daily": "DAILY",
@@ -39,15 +53,6 @@ FREQUENCIES = {
     "yearly": "ANNUAL",
     "static": "NEVER",
 }
-CONTEXT = {
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dct": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "hydra": "http://www.w3.org/ns/hydra/core#",
-    "pdp": "urn:pdp:catalog#",
-}
 
 
 def access_rights(share_type: str, open_type: str) -> str:
@@ -56,30 +61,30 @@ def access_rights(share_type: str, open_type: str) -> str:
     return ACCESS_RIGHT + ("PUBLIC" if open_type == "unconditional" else "RESTRICTED")
 
 
-def _zh(text: str) -> dict[str, str]:
-    return {"@value": text, "@language": "zh"}
-
-
 def dataset(
     base: str, resource: Resource, version: ResourceVersion, publisher: str
 ) -> dict[str, Any]:
     assert version.published_at is not None
+    rights = access_rights(version.share_type, version.open_type)
     entry: dict[str, Any] = {
         "@id": f"{base}/api/catalog/resources/{resource.id}",
         "@type": "dcat:Dataset",
         "dct:identifier": resource.id,
-        "dct:title": _zh(version.name),
-        "dct:description": _zh(version.description or version.name),
-        "dct:publisher": {
-            "@id": f"{base}/api/catalog/departments/{resource.department}",
-            "@type": "foaf:Agent",
-            "foaf:name": _zh(publisher),
-        },
-        "dct:issued": {"@value": version.published_at.isoformat(), "@type": "xsd:dateTime"},
-        "dct:accessRights": {"@id": access_rights(version.share_type, version.open_type)},
-        "dct:accrualPeriodicity": {"@id": FREQUENCY + FREQUENCIES[version.update_frequency]},
+        "dct:title": zh(version.name),
+        "dct:description": zh(version.description or version.name),
+        "dct:publisher": agent(f"{base}/api/catalog/departments/{resource.department}", publisher),
+        "dcat:contactPoint": contact(base, resource.department, publisher),
+        "dcat:distribution": distribution(base, resource.id, _how(rights)),
+        "dcat:theme": THEME,
+        "dct:spatial": place(base),
+        "dct:issued": when(version.published_at),
+        "dct:modified": when(version.published_at),
+        "dct:accessRights": typed(rights, "dct:RightsStatement"),
+        "dct:accrualPeriodicity": typed(
+            FREQUENCY + FREQUENCIES[version.update_frequency], "dct:Frequency"
+        ),
         "owl:versionInfo": str(version.version),
-        "dcat:keyword": [_zh(f["title"]) for f in version.fields],
+        "dcat:keyword": [zh(f["title"]) for f in version.fields],
         "pdp:shareType": version.share_type,
         "pdp:openType": version.open_type,
         "pdp:grade": version.grade,
@@ -88,10 +93,16 @@ def dataset(
     if version.level is not None:
         entry["pdp:level"] = version.level
     if version.share_basis:
-        entry["pdp:shareBasis"] = _zh(version.share_basis)
+        entry["pdp:shareBasis"] = zh(version.share_basis)
     if version.chain_tx_id:
         entry["pdp:chainTransaction"] = version.chain_tx_id
     return entry
+
+
+def _how(rights: str) -> str:
+    if rights.endswith("NON_PUBLIC"):
+        return "政务部门通过共享申请获取（不予开放）"
+    return "政务部门通过共享申请获取；公众通过开放平台获取"
 
 
 async def catalogue(session: AsyncSession, *, base: str, page: PageParams) -> dict[str, Any]:
@@ -106,6 +117,7 @@ async def catalogue(session: AsyncSession, *, base: str, page: PageParams) -> di
             ),
         )
         .join(Department, col(Department.code) == col(Resource.department))
+        .where(col(Resource.withdrawn_at).is_(None))
         .order_by(col(Resource.id))
         .limit(page.limit + 1)
     )
@@ -118,11 +130,19 @@ async def catalogue(session: AsyncSession, *, base: str, page: PageParams) -> di
         "@context": CONTEXT,
         "@id": f"{base}/api/catalog/dcat.jsonld",
         "@type": "dcat:Catalog",
-        "dct:title": _zh("长宁区公共数据资源目录"),
-        "dct:description": _zh("长宁区大数据资源平台已发布的公共数据资源目录"),
-        "dct:publisher": {"@type": "foaf:Agent", "foaf:name": _zh("长宁区数据局")},
+        "dct:title": zh("长宁区公共数据资源目录"),
+        "dct:description": zh("长宁区大数据资源平台已发布的公共数据资源目录"),
+        "dct:publisher": agent(f"{base}/api/catalog/dcat.jsonld#publisher", "长宁区数据局"),
+        "dct:language": LANGUAGE,
+        "dct:license": METADATA_LICENCE,
+        "dct:spatial": place(base),
+        "dcat:themeTaxonomy": THEME_TAXONOMY,
+        "foaf:homepage": {"@id": f"{base}/api/catalog/docs", "@type": "foaf:Document"},
         "dcat:dataset": [dataset(base, r, v, name) for r, v, name in rows],
     }
+    first, last = await _published_span(session)
+    if first is not None and last is not None:
+        document["dct:issued"], document["dct:modified"] = when(first), when(last)
     if more:
         cursor = encode_cursor(rows[-1][0].id)
         next_page = f"{base}/api/catalog/dcat.jsonld?limit={page.limit}&cursor={cursor}"
@@ -131,3 +151,16 @@ async def catalogue(session: AsyncSession, *, base: str, page: PageParams) -> di
             "hydra:next": {"@id": next_page},
         }
     return document
+
+
+async def _published_span(session: AsyncSession) -> tuple[Any, Any]:
+    """When the catalogue first published an entry, and when it last did."""
+    span = (
+        await session.execute(
+            select(
+                func.min(col(ResourceVersion.published_at)),
+                func.max(col(ResourceVersion.published_at)),
+            )
+        )
+    ).one()
+    return span[0], span[1]

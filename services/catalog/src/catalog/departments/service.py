@@ -5,6 +5,7 @@ from catalog.departments.models import Department
 from catalog.departments.schemas import DepartmentCreate, DepartmentPublic
 from pdp_contracts.catalog import DepartmentCreated
 from pdp_kit.auth import Principal, Role, require_role
+from pdp_kit.db import insert_or_conflict
 from pdp_kit.errors import Conflict, FieldProblem, NotFound
 from pdp_kit.events.outbox import record_event
 from pdp_kit.pagination import Page, PageParams, keyset_page
@@ -19,10 +20,11 @@ async def create_department(
 ) -> Department:
     """Only the bureau registers departments (Art. 5)."""
     require_role(principal, Role.BUREAU)
+    exists = DepartmentExists(errors=[FieldProblem("code", f"{data.code} already exists")])
     if await session.get(Department, data.code) is not None:
-        raise DepartmentExists(errors=[FieldProblem("code", f"{data.code} already exists")])
+        raise exists
     department = Department(code=data.code, name=data.name)
-    session.add(department)
+    await insert_or_conflict(session, department, exists)  # a concurrent registration: 409
     await record_event(
         session,
         DepartmentCreated(code=department.code, name=department.name),

@@ -3,11 +3,12 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 
+from catalog.chain.models import ChainedEntry
 from catalog.tables import CatalogTable
 from pdp_kit.db import UTCDateTime, utcnow
 
 
-class Duty(CatalogTable, table=True):
+class Duty(ChainedEntry, CatalogTable, table=True):
     """An entry of a department's duty catalogue (职责目录); each resource maps to one. Art. 9."""
 
     __tablename__ = "duty"

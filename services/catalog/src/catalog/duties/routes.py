@@ -1,7 +1,8 @@
 from fastapi import APIRouter, status
 
+from catalog.chain.schemas import RetireBody
 from catalog.duties import service
-from catalog.duties.schemas import DutyCreate, DutyPublic
+from catalog.duties.schemas import DutyCreate, DutyPublic, DutyUpdate
 from pdp_kit.auth import CurrentPrincipal
 from pdp_kit.db import SessionDep
 from pdp_kit.pagination import Page, PageDep
@@ -34,3 +35,36 @@ async def get_duty(
     """One duty by its code."""
     duty = await service.get_duty(session, department=department, code=code, principal=principal)
     return DutyPublic.model_validate(duty)
+
+
+@router.put("/{code}", response_model=DutyPublic)
+async def update_duty(
+    department: str,
+    code: str,
+    data: DutyUpdate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> DutyPublic:
+    """Correct an active entry (the department itself or the bureau); `version` counts the change
+    and the entry is pushed to the catalogue chain again. Publishes `catalog.duty.updated.v1`."""
+    entry = await service.update_duty(
+        session, department=department, code=code, data=data, principal=principal
+    )
+    return DutyPublic.model_validate(entry)
+
+
+@router.post("/{code}/retire", response_model=DutyPublic)
+async def retire_duty(
+    department: str,
+    code: str,
+    data: RetireBody,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> DutyPublic:
+    """Retire the entry with the reason (the department itself or the bureau): it stays readable,
+    no resource may name it any more; 409 while a current resource still does. Publishes
+    `catalog.duty.retired.v1`."""
+    entry = await service.retire_duty(
+        session, department=department, code=code, reason=data.reason, principal=principal
+    )
+    return DutyPublic.model_validate(entry)

@@ -12,14 +12,15 @@ from catalog.records.service import published_version
 from catalog.resources.service import find_resource
 from pdp_contracts.catalog import ObjectionAnswered, ObjectionFiled
 from pdp_kit.auth import SUPERVISORS, Principal, Role, require_department_or, require_role
-from pdp_kit.db import utcnow
+from pdp_kit.db import get_for_update, utcnow
 from pdp_kit.errors import Conflict, FieldProblem, Invalid, NotFound
 from pdp_kit.events.outbox import record_event
 from pdp_kit.pagination import Page, PageParams, keyset_page
 
-#: Who uses a resource's data and may object to it: departments (requesters and the owner), the
-#: staff, and the platform's services on behalf of grant holders and open-data users.
-FILERS = (Role.DEPARTMENT, Role.BUREAU, Role.DATACENTER, Role.SERVICE)
+#: Who may object to a resource's data (Art. 6, 14): its owner, the data centre, and the platform's
+#: services (sharing, opening) on behalf of a holder of a grant or licence on it, which they check.
+#: Another department without a grant files through sharing, never here directly.
+FILERS = (Role.DEPARTMENT, Role.DATACENTER, Role.SERVICE)
 
 
 class ObjectionAlreadyAnswered(Conflict):
@@ -31,6 +32,9 @@ async def file_objection(
 ) -> Objection:
     require_role(principal, *FILERS)
     resource = await find_resource(session, resource_id, principal)
+    require_department_or(principal, resource.department, Role.DATACENTER, Role.SERVICE)
+    if data.on_behalf_of is not None and not principal.has(Role.SERVICE):
+        raise Invalid(errors=[FieldProblem("on_behalf_of", "only a platform service files so")])
     version = await published_version(session, resource)
     known = {f["name"] for f in version.fields}
     problems = [
@@ -51,7 +55,9 @@ async def file_objection(
         department=resource.department,
         version=version.version,
         filed_by=principal.client_id,
-        filer_department=principal.department if principal.has(Role.DEPARTMENT) else None,
+        filer_department=(
+            data.on_behalf_of or (principal.department if principal.has(Role.DEPARTMENT) else None)
+        ),
         description=data.description,
         fields=data.fields,
         record=data.record,
@@ -118,6 +124,7 @@ async def answer_objection(
     """Only the owning department answers (Art. 6(8): 受理…并作处理反馈), once."""
     objection = await get_objection(session, objection_id=objection_id, principal=principal)
     require_department_or(principal, objection.department)  # the filer sees it, but gets 403
+    objection = await get_for_update(session, Objection, objection.id) or objection
     if objection.status != "open":
         raise ObjectionAlreadyAnswered(errors=[FieldProblem("status", f"is {objection.status}")])
     objection.status, objection.outcome, objection.answer = "answered", data.outcome, data.answer

@@ -1,16 +1,24 @@
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from catalog.departments.schemas import CODE_PATTERN
 
+#: Printable text: no control characters (PostgreSQL cannot store NUL, which used to be a 500).
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f]+$"
+Code = Annotated[str, StringConstraints(max_length=32, pattern=CODE_PATTERN)]
+
 
 class ProjectCreate(BaseModel):
-    department: str = Field(max_length=32)
-    code: str = Field(max_length=32, pattern=CODE_PATTERN, description="项目编码")
-    name: str = Field(min_length=1, max_length=200, description="项目名称")
-    systems: list[str] = Field(
+    """Every constraint the server enforces on the shape is stated here; what is left are
+    facts about the catalogue (the department exists: 404; its systems exist: 422; the code is
+    free: 409)."""
+
+    department: Code = Field(description="部门编码")
+    code: Code = Field(description="项目编码")
+    name: str = Field(min_length=1, max_length=200, pattern=TEXT_PATTERN, description="项目名称")
+    systems: list[Code] = Field(
         min_length=1, max_length=100, description="项目建设的系统（系统目录编码）"
     )
 

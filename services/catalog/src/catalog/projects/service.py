@@ -6,7 +6,7 @@ with its data aggregated on the platform and fresh against its update frequency.
 
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -21,7 +21,7 @@ from catalog.systems.models import System
 from catalog.systems.service import find_system
 from pdp_contracts.catalog import ProjectCreated
 from pdp_kit.auth import Principal
-from pdp_kit.db import utcnow
+from pdp_kit.db import insert_or_conflict, utcnow
 from pdp_kit.errors import Conflict, FieldProblem, Invalid, NotFound
 from pdp_kit.events.outbox import record_event
 
@@ -47,16 +47,16 @@ async def create_project(
             systems.append(system)
     if problems:
         raise Invalid(errors=problems)
+    exists = ProjectExists(errors=[FieldProblem("code", f"{data.code} already exists")])
     taken = await session.scalar(
         select(col(Project.id)).where(
             col(Project.department) == data.department, col(Project.code) == data.code
         )
     )
     if taken is not None:
-        raise ProjectExists(errors=[FieldProblem("code", f"{data.code} already exists")])
+        raise exists
     project = Project(id=new_id(), department=data.department, code=data.code, name=data.name)
-    session.add(project)
-    await session.flush()
+    await insert_or_conflict(session, project, exists)  # a concurrent registration: 409
     session.add_all(ProjectSystem(project_id=project.id, system_id=s.id) for s in systems)
     codes = [s.code for s in systems]
     await record_event(
@@ -117,34 +117,30 @@ async def get_project(
 
 async def acceptance(session: AsyncSession, *, project_id: str, principal: Principal) -> Acceptance:
     project, codes = await _project(session, project_id, principal)
+    # A published resource counts under its published version's system: a draft of the next
+    # version naming another system does not move what is on the platform (Art. 9).
+    shown = case(
+        (col(Resource.published_version).is_not(None), col(Resource.published_version)),
+        else_=col(Resource.latest_version),
+    )
     query: Any = (
         select(Resource, ResourceVersion)
         .join(
             ResourceVersion,
             and_(
                 col(ResourceVersion.resource_id) == col(Resource.id),
-                col(ResourceVersion.version) == col(Resource.latest_version),
+                col(ResourceVersion.version) == shown,
             ),
         )
         .where(
-            col(Resource.department) == project.department, col(ResourceVersion.system).in_(codes)
+            col(Resource.department) == project.department,
+            col(ResourceVersion.system).in_(codes),
+            col(Resource.withdrawn_at).is_(None),
         )
         .order_by(col(Resource.code))
     )
     catalogued = [(r, v) for r, v in (await session.execute(query)).all()]
-    published = {
-        v.resource_id: v
-        for v in (
-            await session.scalars(
-                select(ResourceVersion).where(
-                    col(ResourceVersion.resource_id).in_(
-                        [r.id for r, _ in catalogued if r.published_version]
-                    ),
-                    col(ResourceVersion.status) == "published",
-                )
-            )
-        ).all()
-    }
+    published = {r.id: v for r, v in catalogued if r.published_version is not None}
     figures = await figures_of(session, list(published.items()))
     now = utcnow()
     missing: list[Missing] = []

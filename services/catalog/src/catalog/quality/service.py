@@ -34,7 +34,7 @@ FRESHNESS_WINDOW = {
 class Figures:
     volume: int
     filled: int
-    field_count: int
+    cells: int  # each record's field count when it was checked: completeness's denominator
     accepted: int
     rejected: int
     batches: int
@@ -43,8 +43,7 @@ class Figures:
 
     @property
     def completeness(self) -> float | None:
-        cells = self.volume * self.field_count
-        return round(self.filled / cells, 4) if cells else None
+        return round(self.filled / self.cells, 4) if self.cells else None
 
     @property
     def validity(self) -> float | None:
@@ -66,11 +65,16 @@ async def figures_of(
     ids = [rid for rid, _ in resources]
     if not ids:
         return {}
-    counts: dict[str, tuple[int, int]] = {
-        rid: (int(n), int(filled or 0))
-        for rid, n, filled in (
+    counts: dict[str, tuple[int, int, int]] = {
+        rid: (int(n), int(filled or 0), int(cells or 0))
+        for rid, n, filled, cells in (
             await session.execute(
-                select(col(Record.resource_id), func.count(), func.sum(col(Record.filled)))
+                select(
+                    col(Record.resource_id),
+                    func.count(),
+                    func.sum(col(Record.filled)),
+                    func.sum(col(Record.field_count)),
+                )
                 .where(col(Record.resource_id).in_(ids))
                 .group_by(col(Record.resource_id))
             )
@@ -84,12 +88,12 @@ async def figures_of(
     }
     result = {}
     for rid, version in resources:
-        volume, filled = counts.get(rid, (0, 0))
+        volume, filled, cells = counts.get(rid, (0, 0, 0))
         stat = stats.get(rid)
         result[rid] = Figures(
             volume=volume,
             filled=filled,
-            field_count=len(version.fields),
+            cells=cells,
             accepted=stat.accepted_total if stat else 0,
             rejected=stat.rejected_total if stat else 0,
             batches=stat.batches if stat else 0,
@@ -130,12 +134,16 @@ async def resource_quality(
 async def published_versions(
     session: AsyncSession, **where: Any
 ) -> list[tuple[Resource, ResourceVersion]]:
-    query: Any = select(Resource, ResourceVersion).join(
-        ResourceVersion,
-        and_(
-            col(ResourceVersion.resource_id) == col(Resource.id),
-            col(ResourceVersion.version) == col(Resource.published_version),
-        ),
+    query: Any = (
+        select(Resource, ResourceVersion)
+        .join(
+            ResourceVersion,
+            and_(
+                col(ResourceVersion.resource_id) == col(Resource.id),
+                col(ResourceVersion.version) == col(Resource.published_version),
+            ),
+        )
+        .where(col(Resource.withdrawn_at).is_(None))
     )
     for name, value in where.items():
         query = query.where(getattr(Resource, name).in_(value))
@@ -157,7 +165,7 @@ async def department_ranking(session: AsyncSession, *, principal: Principal) -> 
         mine = by_department.get(department.code, [])
         aggregated = [f for f in mine if f.volume > 0]
         fresh = sum(1 for f in mine if f.freshness(now).fresh)
-        cells = sum(f.volume * f.field_count for f in aggregated)
+        cells = sum(f.cells for f in aggregated)
         pushed = sum(f.accepted + f.rejected for f in mine)
         completeness = round(sum(f.filled for f in aggregated) / cells, 4) if cells else None
         validity = round(sum(f.accepted for f in mine) / pushed, 4) if pushed else None

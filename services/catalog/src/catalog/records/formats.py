@@ -95,3 +95,26 @@ def email(value: str) -> str | None:
 
 
 CHECKS = {"resident_id": resident_id, "uscc": uscc, "phone": phone, "email": email}
+
+
+def _phone_e164(value: str) -> str:
+    if _MOBILE is not None and len(value) == 11 and value.isdigit() and _MOBILE.fullmatch(value):
+        return f"+86{value}"
+    return phonenumbers.format_number(
+        phonenumbers.parse(value, "CN"), phonenumbers.PhoneNumberFormat.E164
+    )
+
+
+def _email(value: str) -> str:
+    local, _, domain = value.strip().rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+#: One spelling per value, applied to a valid value before it is keyed and stored, so `…002x`,
+#: ` …002X` and `…002X` are one person (Art. 13: one data, one standard).
+NORMALISE = {
+    "resident_id": lambda value: value.strip().upper(),
+    "uscc": lambda value: value.replace(" ", "").replace("-", "").strip().upper(),
+    "phone": _phone_e164,
+    "email": _email,
+}

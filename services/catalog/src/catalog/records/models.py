@@ -17,6 +17,9 @@ class Record(CatalogTable, table=True):
     record_key: str = Field(sa_column=Column(Text, primary_key=True))
     data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     filled: int = Field(description="fields with a value: the numerator of completeness")
+    field_count: int = Field(
+        default=0, description="fields of the version it was checked against: the denominator"
+    )
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

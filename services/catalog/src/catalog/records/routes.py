@@ -24,11 +24,18 @@ async def ingest_records(
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> IngestResult:
-    """Push a batch of the resource's records (own department, Art. 14). Records are upserted by
-    the key fields and checked against the published fields: types, required fields and formats
-    (resident ID numbers, unified social credit codes, phone numbers, e-mail addresses). Valid
-    records are kept; each invalid one is listed with its `index` and every problem. A batch over
-    the limit (5,000 by default) is refused whole with 413."""
+    """Push a batch of the resource's records (own department, Art. 14). Records are checked
+    against the published fields: types, required fields and formats (resident ID numbers,
+    unified social credit codes, phone numbers, e-mail addresses). Formatted values are stored
+    in one spelling (ID numbers and credit codes trimmed and upper-case, phones in E.164,
+    e-mail domains lower-case) and numbers keyed by value, so one person or company is one record.
+
+    Upsert merges by field: a record is found by its key fields; each field the push carries
+    replaces the stored value (`null` clears it), a field the push leaves out keeps its stored
+    value, so a partial push never erases data. A key repeated within a batch is merged the same
+    way and counted once in `accepted`. Each invalid record is listed with its `index` and every
+    problem. A batch over the limit (5,000 by default) is refused whole with 413; a withdrawn
+    resource takes no records (409)."""
     return await service.ingest(
         session,
         resource_id=resource_id,

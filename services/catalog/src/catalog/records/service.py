@@ -16,7 +16,7 @@ from sqlmodel import col
 from catalog.access import ensure_owner
 from catalog.records.models import IngestStats, Record
 from catalog.records.schemas import IngestResult, RecordsPage, RejectedRecord
-from catalog.records.validation import schema_for
+from catalog.records.validation import RecordSchema, schema_for
 from catalog.resources.errors import ResourceNotPublished
 from catalog.resources.models import Resource, ResourceVersion
 from catalog.resources.service import find_resource
@@ -39,6 +39,11 @@ class BatchTooLarge(PayloadTooLarge):
 async def published_version(session: AsyncSession, resource: Resource) -> ResourceVersion:
     """Records are checked against the published catalogue entry (Art. 13: collect to the
     catalogue's standard); a resource never published has nothing to aggregate yet."""
+    if resource.withdrawn_at is not None:
+        raise ResourceNotPublished(
+            "资源已下线",
+            errors=[FieldProblem("status", "is withdrawn: its source is gone (Art. 9)")],
+        )
     if resource.published_version is None:
         raise ResourceNotPublished(
             "资源尚未发布，不能归集数据",
@@ -68,7 +73,6 @@ async def ingest(
     now = utcnow()
     rows: dict[str, dict[str, Any]] = {}
     rejected: list[RejectedRecord] = []
-    accepted = 0
     for index, record in enumerate(records):
         checked = schema.check(record)
         if isinstance(checked, list):
@@ -81,21 +85,25 @@ async def ingest(
                 )
             )
             continue
-        accepted += 1
+        earlier = rows.get(checked.key)
+        data = {**earlier["data"], **checked.data} if earlier else checked.data
         rows[checked.key] = {
             "resource_id": resource.id,
             "record_key": checked.key,
-            "data": checked.data,
-            "filled": checked.filled,
+            "data": data,
+            "filled": schema.filled_in(data),
+            "field_count": schema.field_count,
             "updated_at": now,
         }
+    accepted = len(rows)  # one record per key, however often the batch repeats it
+    await _merge_stored(session, resource.id, rows, schema)
     dialect = session.bind.dialect.name
     if rows:
         statement = upsert(
             dialect,
             RECORD_TABLE,
             keys=("resource_id", "record_key"),
-            replace=("data", "filled", "updated_at"),
+            replace=("data", "filled", "field_count", "updated_at"),
         )
         await session.execute(statement, list(rows.values()))
     await session.execute(
@@ -130,6 +138,24 @@ async def ingest(
     return IngestResult(
         resource_id=resource.id, version=version.version, accepted=accepted, rejected=rejected
     )
+
+
+async def _merge_stored(
+    session: AsyncSession, resource_id: str, rows: dict[str, dict[str, Any]], schema: RecordSchema
+) -> None:
+    """Merge by field: a pushed field replaces the stored value (``null`` clears it), a field the
+    push leaves out keeps its stored value, so a partial push never erases data (Art. 14)."""
+    if not rows:
+        return
+    stored = await session.execute(
+        select(col(Record.record_key), col(Record.data)).where(
+            col(Record.resource_id) == resource_id, col(Record.record_key).in_(list(rows))
+        )
+    )
+    for key, data in stored.all():
+        row = rows[key]
+        row["data"] = {**data, **row["data"]}
+        row["filled"] = schema.filled_in(row["data"])
 
 
 async def read_records(

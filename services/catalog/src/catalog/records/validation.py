@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from catalog.records.formats import CHECKS
+from catalog.records.formats import CHECKS, NORMALISE
 
 Check = Callable[[Any], str | None]
 
@@ -90,6 +90,9 @@ class RecordSchema:
         self.names = frozenset(f["name"] for f in fields)
         self.field_count = len(fields)
         self.keys = tuple(f["name"] for f in fields if f.get("key"))
+        self._normalise: tuple[tuple[str, Callable[[str], str]], ...] = tuple(
+            (f["name"], NORMALISE[f["format"]]) for f in fields if f.get("format")
+        )
         self._checks: tuple[tuple[str, bool, Check], ...] = tuple(
             (
                 f["name"],
@@ -124,18 +127,35 @@ class RecordSchema:
                 filled += 1
         if problems:
             return problems
+        if self._normalise:
+            record = dict(record)
+            for name, normalise in self._normalise:
+                if record.get(name):
+                    record[name] = normalise(record[name])
         return Checked(self.key_of(record), record, filled)
+
+    def filled_in(self, data: dict[str, Any]) -> int:
+        """Fields of this version with a value in ``data`` (a stored record merged with a push)."""
+        return sum(1 for name, _, _ in self._checks if data.get(name) not in (None, ""))
 
     def key_of(self, record: dict[str, Any]) -> str:
         """The upsert key: the key fields' values, or a digest of the whole record without them."""
         if len(self.keys) == 1:
-            return str(record[self.keys[0]])
+            return str(_by_value(record[self.keys[0]]))
         if self.keys:
             return json.dumps(
-                [record[k] for k in self.keys], ensure_ascii=False, separators=(",", ":")
+                [_by_value(record[k]) for k in self.keys], ensure_ascii=False, separators=(",", ":")
             )
-        canonical = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        values = {name: _by_value(value) for name, value in record.items()}
+        canonical = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _by_value(value: Any) -> Any:
+    """Numbers are keyed by value: ``1``, ``1.0`` and ``1.00`` are one key."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
 
 
 @lru_cache(maxsize=256)

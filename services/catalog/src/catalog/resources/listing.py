@@ -33,7 +33,9 @@ async def list_resources(
         return await _search_page(session, q=q, page=page, principal=principal)
     query: Any = select(Resource)
     if not (principal.is_staff or principal.has(*SUPERVISORS)):
-        visible: list[ColumnElement[bool]] = [col(Resource.published_version).is_not(None)]
+        visible: list[ColumnElement[bool]] = [
+            and_(col(Resource.published_version).is_not(None), col(Resource.withdrawn_at).is_(None))
+        ]
         if principal.has(Role.DEPARTMENT) and principal.department:
             visible.append(col(Resource.department) == principal.department)
         query = query.where(or_(*visible))

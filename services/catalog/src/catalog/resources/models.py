@@ -21,6 +21,8 @@ class Resource(CatalogTable, table=True):
     status: str = Field(max_length=16, description="status of the latest version")
     published_version: int | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    withdrawn_reason: str | None = Field(default=None, max_length=2000)
 
 
 class ResourceVersion(CatalogTable, table=True):
@@ -52,6 +54,9 @@ class ResourceVersion(CatalogTable, table=True):
     submitted_on: date | None = None
     review_due_on: date | None = None
     review_due_provisional: bool | None = None
+    review_overdue_on: date | None = Field(
+        default=None, description="the day the sweep flagged the bureau's review late (Art. 10)"
+    )
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     rejected_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     rejected_reason: str | None = Field(default=None, max_length=2000)

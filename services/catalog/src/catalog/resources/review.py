@@ -5,6 +5,8 @@ Asia/Shanghai. Publishing supersedes the previously published version, refreshes
 duplicate indexes, and asks the gateway's municipal adapter to chain the entry.
 """
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog import clock
@@ -42,7 +44,7 @@ def _wrong_state(version: ResourceVersion, wanted: str) -> WrongResourceState:
 async def submit(
     session: AsyncSession, *, resource_id: str, principal: Principal
 ) -> tuple[Resource, ResourceVersion]:
-    resource = await find_resource(session, resource_id, principal)
+    resource = await find_resource(session, resource_id, principal, lock=True)
     require_department_or(principal, resource.department)
     version = await latest(session, resource)
     if version.status != "draft":
@@ -75,12 +77,13 @@ async def reject(
 ) -> tuple[Resource, ResourceVersion]:
     """The bureau sends the update back with its reasons; the department drafts the next version."""
     require_role(principal, Role.BUREAU)
-    resource = await find_resource(session, resource_id, principal)
+    resource = await find_resource(session, resource_id, principal, lock=True)
     version = await latest(session, resource)
     if version.status != "in_review":
         raise _wrong_state(version, "in_review")
     version.status = resource.status = "rejected"
     version.rejected_at, version.rejected_reason = utcnow(), reason
+    await obligations.when_resource_rejected(session, resource=resource, actor=principal.client_id)
     await record_event(
         session,
         ResourceRejected(
@@ -99,7 +102,7 @@ async def publish(
 ) -> tuple[Resource, ResourceVersion]:
     """The bureau publishes what it reviewed (Art. 10); the data centre chains it (Art. 11)."""
     require_role(principal, Role.BUREAU)
-    resource = await find_resource(session, resource_id, principal)
+    resource = await find_resource(session, resource_id, principal, lock=True)
     version = await latest(session, resource)
     if version.status != "in_review":
         raise _wrong_state(version, "in_review")
@@ -122,7 +125,6 @@ async def publish(
         )
     version.status = resource.status = "published"
     version.published_at = now
-    version.chain_status, version.chain_updated_at = "pending", now
     resource.published_version = version.version
     await session.flush()
     await index_version(session, version)
@@ -135,12 +137,9 @@ async def publish(
     return resource, version
 
 
-async def _announce(
-    session: AsyncSession, resource: Resource, version: ResourceVersion, principal: Principal
-) -> None:
+def _entry(resource: Resource, version: ResourceVersion) -> dict[str, Any]:
     assert version.published_at is not None
-    fields = [ResourceFieldSpec.model_validate(f) for f in version.fields]
-    common = {
+    return {
         "id": resource.id,
         "version": version.version,
         "department": resource.department,
@@ -155,18 +154,38 @@ async def _announce(
         "level": version.level,
         "important": version.important,
         "update_frequency": version.update_frequency,
-        "fields": fields,
+        "fields": [ResourceFieldSpec.model_validate(f) for f in version.fields],
         "published_at": version.published_at,
     }
-    meta = {"subject": resource.id, "actor": principal.client_id, "department": resource.department}
+
+
+async def _announce(
+    session: AsyncSession, resource: Resource, version: ResourceVersion, principal: Principal
+) -> None:
     await record_event(
-        session, ResourcePublished(**common, share_basis=version.share_basis), **meta
+        session,
+        ResourcePublished(**_entry(resource, version), share_basis=version.share_basis),
+        subject=resource.id,
+        actor=principal.client_id,
+        department=resource.department,
     )
+    await request_chain(session, resource, version, actor=principal.client_id)
+
+
+async def request_chain(
+    session: AsyncSession, resource: Resource, version: ResourceVersion, *, actor: str | None
+) -> None:
+    """Ask the gateway's municipal adapter to chain the published version (Art. 11)."""
+    version.chain_status, version.chain_updated_at = "pending", utcnow()
+    version.chain_tx_id = version.chain_reason = None
     department = await session.get(Department, resource.department)
     await record_event(
         session,
         ResourceChainRequested(
-            **common, department_name=department.name if department else resource.department
+            **_entry(resource, version),
+            department_name=department.name if department else resource.department,
         ),
-        **meta,
+        subject=resource.id,
+        actor=actor,
+        department=resource.department,
     )

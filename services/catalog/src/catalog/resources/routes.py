@@ -2,8 +2,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from catalog.resources import listing, review, service
-from catalog.resources.schemas import RejectBody, ResourceContent, ResourceCreate, ResourcePublic
+from catalog.resources import listing, review, service, withdrawal
+from catalog.resources.schemas import (
+    RejectBody,
+    ResourceContent,
+    ResourceCreate,
+    ResourcePublic,
+    WithdrawBody,
+)
 from pdp_kit.auth import CurrentPrincipal
 from pdp_kit.db import SessionDep
 from pdp_kit.pagination import Page, PageDep
@@ -118,6 +124,19 @@ async def reject(
 ) -> ResourcePublic:
     """Send the submitted version back with the reason (bureau)."""
     resource, version = await review.reject(
+        session, resource_id=resource_id, reason=data.reason, principal=principal
+    )
+    return service.to_public(resource, version)
+
+
+@router.post("/{resource_id}/withdraw", response_model=ResourcePublic)
+async def withdraw(
+    resource_id: str, data: WithdrawBody, session: SessionDep, principal: CurrentPrincipal
+) -> ResourcePublic:
+    """Withdraw (下线) a published resource with the reason (own department, Art. 9): it leaves
+    search, the DCAT export and aggregation; sharing, opening and registry end their grants,
+    listings and authorisations on it. Its versions stay readable."""
+    resource, version = await withdrawal.withdraw(
         session, resource_id=resource_id, reason=data.reason, principal=principal
     )
     return service.to_public(resource, version)

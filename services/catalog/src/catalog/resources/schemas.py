@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, StrictBool
 
+from catalog.chain.schemas import ChainState
 from catalog.departments.schemas import CODE_PATTERN
 from pdp_contracts.catalog import (
     FieldFormat,
@@ -16,7 +17,7 @@ from pdp_contracts.catalog import (
 )
 
 FIELD_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
-ResourceStatus = Literal["draft", "in_review", "published", "rejected", "superseded"]
+ResourceStatus = Literal["draft", "in_review", "published", "rejected", "superseded", "withdrawn"]
 
 
 class FieldSpec(BaseModel):
@@ -76,13 +77,6 @@ class Duplicate(BaseModel):
     share_request: ShareRequestPointer
 
 
-class ChainState(BaseModel):
-    status: Literal["pending", "chained", "failed"]
-    tx_id: str | None = None
-    reason: str | None = None
-    updated_at: datetime | None = None
-
-
 class ResourcePublic(ResourceContent):
     """One version of a resource: the latest for its department and the staff, the published one
     for everyone else."""
@@ -98,9 +92,12 @@ class ResourcePublic(ResourceContent):
     submitted_at: datetime | None = None
     review_due_on: date | None = None
     provisional: bool | None = Field(default=None, description="审核期限所在年度日历尚未公布")
+    review_overdue_on: date | None = Field(default=None, description="数据局审核逾期的标记日")
     published_at: datetime | None = None
     rejected_reason: str | None = None
     superseded_at: datetime | None = None
+    withdrawn_at: datetime | None = None
+    withdrawn_reason: str | None = None
     duplicates: list[Duplicate] = []
     chain: ChainState | None = None
     score: int | None = Field(default=None, description="检索相关度（仅 ?q= 检索结果）")
@@ -108,3 +105,7 @@ class ResourcePublic(ResourceContent):
 
 class RejectBody(BaseModel):
     reason: str = Field(min_length=1, max_length=2000, description="退回理由")
+
+
+class WithdrawBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000, description="下线理由")

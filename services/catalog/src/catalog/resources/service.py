@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from catalog.access import ensure_owner
+from catalog.chain.schemas import chain_state
 from catalog.departments.service import require_department
 from catalog.duties.service import find_duty
 from catalog.ids import new_id
@@ -20,12 +21,19 @@ from catalog.resources.errors import ResourceExists, WrongResourceState
 from catalog.resources.models import Resource, ResourceVersion
 from catalog.resources.schemas import ResourceContent, ResourceCreate, ResourcePublic
 from catalog.systems.service import find_system
-from pdp_contracts.catalog import Grade, ResourceDrafted, ShareType
+from pdp_contracts.catalog import (
+    Grade,
+    OpenType,
+    ResourceDrafted,
+    ResourceDraftUpdated,
+    ShareType,
+)
 from pdp_kit.auth import Principal, require_department_or
+from pdp_kit.db import get_for_update, insert_or_conflict
 from pdp_kit.errors import FieldProblem, Invalid, NotFound
 from pdp_kit.events.outbox import record_event
 
-VISIBLE_TO_ALL = ("published", "superseded")
+VISIBLE_TO_ALL = ("published", "superseded", "withdrawn")
 
 
 async def content_problems(
@@ -38,6 +46,9 @@ async def content_problems(
         problems.append(
             FieldProblem("share_basis", "a not_shared resource must cite the legal basis (Art. 16)")
         )
+    if content.share_type is ShareType.NOT_SHARED and content.open_type is not OpenType.NOT_OPEN:
+        # Art. 16, 21: a law that forbids giving data to other departments forbids the public too.
+        problems.append(FieldProblem("open_type", "a not_shared resource must be not_open"))
     if content.grade is Grade.GENERAL and content.level is None:
         problems.append(FieldProblem("level", "general data needs its level 1–4 (Art. 6(3))"))
     if content.grade is not Grade.GENERAL and content.level is not None:
@@ -47,9 +58,11 @@ async def content_problems(
         problems.append(
             FieldProblem("important", "must be true exactly for core and important data")
         )
-    if await find_duty(session, department=department, code=content.duty) is None:
+    duty = await find_duty(session, department=department, code=content.duty)
+    if duty is None or duty.status != "active":
         problems.append(FieldProblem("duty", f"{content.duty} is not in the duty catalogue"))
-    if await find_system(session, department=department, code=content.system) is None:
+    system = await find_system(session, department=department, code=content.system)
+    if system is None or system.status != "active":
         problems.append(FieldProblem("system", f"{content.system} is not in the system catalogue"))
     seen: set[str] = set()
     for index, field in enumerate(content.fields):
@@ -78,20 +91,20 @@ async def create_resource(
     problems = await content_problems(session, department=data.department, content=data)
     if problems:
         raise Invalid("资源目录要素有误", errors=problems)
+    exists = ResourceExists(errors=[FieldProblem("code", f"{data.code} already exists")])
     taken = await session.scalar(
         select(col(Resource.id)).where(
             col(Resource.department) == data.department, col(Resource.code) == data.code
         )
     )
     if taken is not None:
-        raise ResourceExists(errors=[FieldProblem("code", f"{data.code} already exists")])
+        raise exists
     resource = Resource(id=new_id(), department=data.department, code=data.code, status="draft")
     version = _version_from(resource, 1, ResourceContent.model_validate(data.model_dump()))
     version.duplicates = await find_duplicates(
         session, department=data.department, fields=version.fields
     )
-    session.add(resource)
-    await session.flush()
+    await insert_or_conflict(session, resource, exists)  # a concurrent registration: 409
     session.add(version)
     await _drafted(session, resource, version, principal)
     return resource, version
@@ -101,7 +114,7 @@ async def revise_resource(
     session: AsyncSession, *, resource_id: str, data: ResourceContent, principal: Principal
 ) -> tuple[Resource, ResourceVersion]:
     """The next version, drafted over a published or rejected one (Art. 10: dynamic update)."""
-    resource = await _owned(session, resource_id, principal)
+    resource = await _owned(session, resource_id, principal, lock=True)
     if resource.status not in ("published", "rejected"):
         raise WrongResourceState(
             errors=[
@@ -126,7 +139,7 @@ async def update_draft(
     session: AsyncSession, *, resource_id: str, data: ResourceContent, principal: Principal
 ) -> tuple[Resource, ResourceVersion]:
     """A draft may be corrected until it is submitted."""
-    resource = await _owned(session, resource_id, principal)
+    resource = await _owned(session, resource_id, principal, lock=True)
     version = await latest(session, resource)
     if version.status != "draft":
         raise WrongResourceState(errors=[FieldProblem("status", f"version is {version.status}")])
@@ -138,6 +151,19 @@ async def update_draft(
         setattr(version, name, getattr(replacement, name))
     version.duplicates = await find_duplicates(
         session, department=resource.department, fields=version.fields
+    )
+    await record_event(
+        session,
+        ResourceDraftUpdated(
+            id=resource.id,
+            version=version.version,
+            department=resource.department,
+            name=version.name,
+            duplicates=[d["id"] for d in version.duplicates],
+        ),
+        subject=resource.id,
+        actor=principal.client_id,
+        department=resource.department,
     )
     await session.flush()
     return resource, version
@@ -163,16 +189,24 @@ async def _drafted(
     await session.flush()
 
 
-async def _owned(session: AsyncSession, resource_id: str, principal: Principal) -> Resource:
-    resource = await find_resource(session, resource_id, principal)
+async def _owned(
+    session: AsyncSession, resource_id: str, principal: Principal, *, lock: bool = False
+) -> Resource:
+    resource = await find_resource(session, resource_id, principal, lock=lock)
     ensure_owner(principal, resource.department)
     return resource
 
 
-async def find_resource(session: AsyncSession, resource_id: str, principal: Principal) -> Resource:
+async def find_resource(
+    session: AsyncSession, resource_id: str, principal: Principal, *, lock: bool = False
+) -> Resource:
     """404 unless the caller may know the resource: its department, the staff and supervisors,
-    or anyone once a version is published."""
-    resource = await session.get(Resource, resource_id)
+    or anyone once a version is published. ``lock`` for a state change (row lock until commit)."""
+    resource = (
+        await get_for_update(session, Resource, resource_id)
+        if lock
+        else await session.get(Resource, resource_id)
+    )
     if resource is None or not (
         resource.published_version is not None or principal.may_read_department(resource.department)
     ):
@@ -196,14 +230,6 @@ def shown_version(resource: Resource, principal: Principal) -> int:
 def to_public(
     resource: Resource, version: ResourceVersion, *, score: int | None = None
 ) -> ResourcePublic:
-    chain = None
-    if version.chain_status is not None:
-        chain = {
-            "status": version.chain_status,
-            "tx_id": version.chain_tx_id,
-            "reason": version.chain_reason,
-            "updated_at": version.chain_updated_at,
-        }
     data: dict[str, Any] = {name: getattr(version, name) for name in ResourceContent.model_fields}
     return ResourcePublic(
         **data,
@@ -221,8 +247,11 @@ def to_public(
         published_at=version.published_at,
         rejected_reason=version.rejected_reason,
         superseded_at=version.superseded_at,
+        review_overdue_on=version.review_overdue_on,
+        withdrawn_at=resource.withdrawn_at,
+        withdrawn_reason=resource.withdrawn_reason,
         duplicates=version.duplicates,
-        chain=chain,
+        chain=chain_state(version),
         score=score,
     )
 

@@ -3,11 +3,12 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 
+from catalog.chain.models import ChainedEntry
 from catalog.tables import CatalogTable
 from pdp_kit.db import UTCDateTime, utcnow
 
 
-class System(CatalogTable, table=True):
+class System(ChainedEntry, CatalogTable, table=True):
     """An entry of a department's system catalogue (系统目录): a business system that produces data;
     each resource names one as its source. Art. 9."""
 

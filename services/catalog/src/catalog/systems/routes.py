@@ -1,7 +1,8 @@
 from fastapi import APIRouter, status
 
+from catalog.chain.schemas import RetireBody
 from catalog.systems import service
-from catalog.systems.schemas import SystemCreate, SystemPublic
+from catalog.systems.schemas import SystemCreate, SystemPublic, SystemUpdate
 from pdp_kit.auth import CurrentPrincipal
 from pdp_kit.db import SessionDep
 from pdp_kit.pagination import Page, PageDep
@@ -40,3 +41,36 @@ async def get_system(
         session, department=department, code=code, principal=principal
     )
     return SystemPublic.model_validate(system)
+
+
+@router.put("/{code}", response_model=SystemPublic)
+async def update_system(
+    department: str,
+    code: str,
+    data: SystemUpdate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> SystemPublic:
+    """Correct an active entry (the department itself or the bureau); `version` counts the change
+    and the entry is pushed to the catalogue chain again. Publishes `catalog.system.updated.v1`."""
+    entry = await service.update_system(
+        session, department=department, code=code, data=data, principal=principal
+    )
+    return SystemPublic.model_validate(entry)
+
+
+@router.post("/{code}/retire", response_model=SystemPublic)
+async def retire_system(
+    department: str,
+    code: str,
+    data: RetireBody,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> SystemPublic:
+    """Retire the entry with the reason (the department itself or the bureau): it stays readable,
+    no resource may name it any more; 409 while a current resource still does. Publishes
+    `catalog.system.retired.v1`."""
+    entry = await service.retire_system(
+        session, department=department, code=code, reason=data.reason, principal=principal
+    )
+    return SystemPublic.model_validate(entry)

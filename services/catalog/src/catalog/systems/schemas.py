@@ -2,6 +2,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from catalog.chain.schemas import EntryLife
 from catalog.departments.schemas import CODE_PATTERN
 
 
@@ -10,7 +11,11 @@ class SystemCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200, description="系统名称")
 
 
-class SystemPublic(SystemCreate):
+class SystemUpdate(BaseModel):
+    name: str = Field(min_length=1, max_length=200, description="系统名称")
+
+
+class SystemPublic(EntryLife, SystemCreate):
     model_config = ConfigDict(from_attributes=True)
 
     id: str
