@@ -47,3 +47,19 @@ class ClientSecretRotated(EventPayload):
     event_type = event_type("gateway", "client_secret", "rotated")
 
     client_id: str
+
+
+class ClientEnabled(EventPayload):
+    """A configured client (``pdp-<service>``) admitted again because its secret was set."""
+
+    event_type = event_type("gateway", "client", "enabled")
+    client_id: str
+
+
+class ClientRateLimitSet(EventPayload):
+    """The bureau set a client's token bucket; ``None`` puts it back on the platform default."""
+
+    event_type = event_type("gateway", "client_rate_limit", "set")
+    client_id: str
+    per_second: float | None
+    burst: int | None
