@@ -1,12 +1,15 @@
 import asyncio
 import base64
 import hashlib
+import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
@@ -159,3 +162,46 @@ async def upstream() -> AsyncIterator[Upstream]:
     yield stand_in
     stand_in.release.set()
     await server.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@asynccontextmanager
+async def serving(app: Any) -> AsyncIterator[int]:
+    """The app (lifespan already run) on a real socket, for what only TCP can send."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, lifespan="off", log_level="warning",
+            proxy_headers=False,
+        )
+    )
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
+            await asyncio.sleep(0.01)
+        yield port
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture
+def serve() -> Any:
+    return serving
+
+
+@pytest.fixture
+def asgi_client() -> Any:
+    """An httpx client for ``app`` as if called from ``peer`` (an address, a port)."""
+
+    def make(app: Any, peer: tuple[str, int] = ("127.0.0.1", 40000)) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=app, client=peer, raise_app_exceptions=False)
+        return httpx.AsyncClient(transport=transport, base_url="http://service.pdp.test")
+
+    return make

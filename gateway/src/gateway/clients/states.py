@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 from fastapi import FastAPI
 from sqlalchemy import or_, select
@@ -23,6 +25,10 @@ from gateway.edge.ratelimit import Limit
 from gateway.settings import GatewaySettings
 
 log = logging.getLogger(__name__)
+
+
+def not_before_second(moment: datetime | None) -> int | None:
+    return math.ceil(moment.timestamp()) if moment is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +45,9 @@ class ClientStates:
 
     def revoked(self, client_id: str, issued_at: float) -> bool:
         """Disabled, or the token predates the client's not-before time (its secret rotated).
-        ``iat`` has whole seconds: a token issued in the second of the change survives it."""
+        ``iat`` has whole seconds, so the not-before time is rounded up: a token issued in the
+        second of the change is revoked too, and the token endpoint dates the tokens it issues
+        after a change no earlier than that (:func:`not_before_second`)."""
         state = self._states.get(client_id)
         if state is None:
             return False
@@ -55,7 +63,7 @@ class ClientStates:
             if client.rate_per_second
             else None
         )
-        not_before = int(client.not_before.timestamp()) if client.not_before else None
+        not_before = not_before_second(client.not_before)
         if not client.disabled and not_before is None and limit is None:
             self._states.pop(client.client_id, None)
         else:

@@ -1,8 +1,8 @@
 """``private_key_jwt`` (RFC 7523 §2.2, OpenID Connect Core §9): a client proves itself with a JWT
 it signed with a key whose public half the bureau registered.
 
-The assertion must name the token endpoint (or the issuer) as its audience, expire within five
-minutes and carry a ``jti`` never seen before: each ``jti`` is remembered until the assertion
+The assertion must name the token endpoint (or the issuer) as its audience, expire within an
+hour and carry a ``jti`` never seen before: each ``jti`` is remembered until the assertion
 expires (in Redis with ``PDP_REDIS_URL``, shared by every replica; in memory otherwise), so a
 captured assertion cannot be replayed.
 """
@@ -21,8 +21,9 @@ from joserfc.jwk import KeySet
 from redis import Redis
 from redis.exceptions import RedisError
 
-#: Assertions living longer than this are refused, so a remembered ``jti`` expires soon.
-MAX_ASSERTION_SECONDS = 300
+#: Assertions living longer than this are refused, so a remembered ``jti`` expires within the
+#: hour (authlib's own client signs for exactly an hour).
+MAX_ASSERTION_SECONDS = 3600
 LEEWAY_SECONDS = 30
 METHOD = "private_key_jwt"
 #: What a client may sign its assertion with (never "none", never a MAC: there is no shared key).

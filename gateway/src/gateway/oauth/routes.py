@@ -63,7 +63,7 @@ async def token(request: Request) -> JSONResponse:
     """RFC 6749 §4.4 client credentials. Authenticate with HTTP Basic (`client_secret_basic`),
     with `client_id` and `client_secret` in the form (`client_secret_post`), or with a signed
     `client_assertion` (`private_key_jwt`, RFC 7523: audience the token endpoint, a fresh `jti`,
-    at most 5 minutes) — one method per request. The access token is an RS256 JWT (`at+jwt`,
+    at most an hour) — one method per request. The access token is an RS256 JWT (`at+jwt`,
     15 minutes by default) carrying `roles`, `department` and `operator`; send it as
     `Authorization: Bearer …` to every `/api/...` call. Errors follow RFC 6749 §5.2; too many
     failed or uncached attempts per client or address give 429 with `Retry-After`."""

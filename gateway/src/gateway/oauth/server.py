@@ -9,6 +9,7 @@ cannot stall the event loop that proxies everyone's calls.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from starlette.responses import JSONResponse
 
 from gateway.clients.hashing import UNUSABLE_HASH, VerifiedSecrets
 from gateway.clients.models import Client
+from gateway.clients.states import not_before_second
 from gateway.edge.ratelimit import Buckets, Limit
 from gateway.oauth.assertions import METHOD, PrivateKeyJWTAuthentication, ReplayGuard
 from gateway.settings import GatewaySettings
@@ -48,6 +50,8 @@ class OAuthClient(rfc6749.ClientMixin):  # type: ignore[misc]
     disabled: bool
     verified: VerifiedSecrets
     jwks: dict[str, Any] | None = None
+    #: Tokens must be dated at or after this second (see ``ClientStates.revoked``).
+    not_before: int | None = None
 
     @classmethod
     def of(cls, row: Client, verified: VerifiedSecrets) -> OAuthClient:
@@ -60,6 +64,7 @@ class OAuthClient(rfc6749.ClientMixin):  # type: ignore[misc]
             disabled=row.disabled,
             verified=verified,
             jwks=row.jwks,
+            not_before=not_before_second(row.not_before),
         )
 
     @classmethod
@@ -192,6 +197,7 @@ class GatewayAuthorizationServer(rfc6749.AuthorizationServer):  # type: ignore[m
             department=client.department,
             operator=client.operator,
             lifetime_seconds=expires_in,
+            issued_at=max(int(time.time()), client.not_before or 0),
         )
         return {
             "access_token": token.access_token,

@@ -35,6 +35,8 @@ class ClientRegistered(EventPayload):
     roles: list[str]
     department: str | None = None
     operator: str | None = None
+    #: ``client_secret`` (basic or post) or ``private_key_jwt`` (RFC 7523).
+    auth_method: str = "client_secret"
 
 
 class ClientDisabled(EventPayload):

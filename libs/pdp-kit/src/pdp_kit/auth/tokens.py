@@ -117,8 +117,9 @@ class TokenIssuer:
         department: str | None = None,
         operator: str | None = None,
         lifetime_seconds: int | None = None,
+        issued_at: int | None = None,
     ) -> IssuedToken:
-        now = int(time.time())
+        now = issued_at or int(time.time())
         lifetime = lifetime_seconds or self.lifetime
         scope = " ".join(sorted(roles))
         claims = {
