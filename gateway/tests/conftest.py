@@ -177,7 +177,11 @@ async def serving(app: Any) -> AsyncIterator[int]:
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
-            app, host="127.0.0.1", port=port, lifespan="off", log_level="warning",
+            app,
+            host="127.0.0.1",
+            port=port,
+            lifespan="off",
+            log_level="warning",
             proxy_headers=False,
         )
     )

@@ -44,6 +44,7 @@ async def test_bureau_registers_a_client_and_sees_the_secret_only_once(
         "roles": ["department"],
         "department": "D001",
         "operator": None,
+        "auth_method": "client_secret",
     }
     assert registered[0].actor is not None
 

@@ -80,7 +80,9 @@ async def test_authlibs_own_client_authenticates_with_private_key_jwt(
     oauth = AsyncOAuth2Client(
         client_id=client_id,
         client_secret=client_key.as_pem(private=True),
-        token_endpoint_auth_method=PrivateKeyJWT(TOKEN_URL, alg="RS256", headers={"kid": "dept-key-1"}),
+        token_endpoint_auth_method=PrivateKeyJWT(
+            TOKEN_URL, alg="RS256", headers={"kid": "dept-key-1"}
+        ),
         transport=httpx.ASGITransport(app=app),
     )
     async with oauth:
@@ -142,7 +144,10 @@ async def test_an_assertion_signed_by_another_key_is_refused(
 
 
 async def test_a_key_client_cannot_use_a_secret_nor_have_one_rotated(
-    client: httpx.AsyncClient, gateway: Any, client_key: RSAKey, as_bureau: dict[str, str],
+    client: httpx.AsyncClient,
+    gateway: Any,
+    client_key: RSAKey,
+    as_bureau: dict[str, str],
     basic_auth: Any,
 ) -> None:
     client_id = await register(gateway, client_key)

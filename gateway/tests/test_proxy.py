@@ -11,7 +11,6 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-
 BIG = 8 * 1024 * 1024  # what the stand-in serves at /api/catalog/big (conftest)
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"

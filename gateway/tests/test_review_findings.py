@@ -37,8 +37,12 @@ async def started(service_app_factory: Any, settings: Any) -> Any:
 
 @pytest.mark.parametrize("action", ["rotate-secret", "disable"])
 async def test_a_service_client_or_the_bootstrap_client_cannot_be_rotated_or_disabled(
-    service_app_factory: Any, service_settings: Any, as_bureau: dict[str, str],
-    asgi_client: Any, outbox: Any, action: str,
+    service_app_factory: Any,
+    service_settings: Any,
+    as_bureau: dict[str, str],
+    asgi_client: Any,
+    outbox: Any,
+    action: str,
 ) -> None:
     settings = service_settings.model_copy(update={"sharing_internal_client_secret": SECRET})
     app = await started(service_app_factory, settings)
@@ -55,14 +59,19 @@ async def test_a_service_client_or_the_bootstrap_client_cannot_be_rotated_or_dis
 
 
 async def test_a_service_client_works_only_while_its_own_secret_is_configured(
-    service_app_factory: Any, service_settings: Any, asgi_client: Any, basic_auth: Any,
+    service_app_factory: Any,
+    service_settings: Any,
+    asgi_client: Any,
+    basic_auth: Any,
     outbox: Any,
 ) -> None:
     form = {"grant_type": "client_credentials"}
     with_secret = service_settings.model_copy(update={"catalog_internal_client_secret": SECRET})
     app = await started(service_app_factory, with_secret)
     async with app.router.lifespan_context(app), asgi_client(app) as client:
-        own = await client.post("/oauth/token", data=form, headers=basic_auth("pdp-catalog", SECRET))
+        own = await client.post(
+            "/oauth/token", data=form, headers=basic_auth("pdp-catalog", SECRET)
+        )
         assert own.status_code == 200
         other = await client.post(
             "/oauth/token", data=form, headers=basic_auth("pdp-sharing", SECRET)
@@ -70,7 +79,9 @@ async def test_a_service_client_works_only_while_its_own_secret_is_configured(
         assert other.status_code == 401  # sharing's secret is not configured
     app = await started(service_app_factory, service_settings)  # the secret is removed
     async with app.router.lifespan_context(app), asgi_client(app) as client:
-        gone = await client.post("/oauth/token", data=form, headers=basic_auth("pdp-catalog", SECRET))
+        gone = await client.post(
+            "/oauth/token", data=form, headers=basic_auth("pdp-catalog", SECRET)
+        )
         assert gone.status_code == 401
     assert "pdp-catalog" in [e.subject for e in await outbox.events(ClientDisabled.event_type)]
 
@@ -88,8 +99,12 @@ async def test_a_service_client_works_only_while_its_own_secret_is_configured(
     ],
 )
 async def test_internal_endpoints_are_closed_at_the_edge_and_the_attempt_is_logged(
-    app: FastAPI, client: httpx.AsyncClient, upstream: Any, as_service: dict[str, str],
-    outbox: Any, path: str,
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    upstream: Any,
+    as_service: dict[str, str],
+    outbox: Any,
+    path: str,
 ) -> None:
     response = await client.get(path, headers=as_service)
     assert response.status_code == 404
@@ -101,7 +116,10 @@ async def test_internal_endpoints_are_closed_at_the_edge_and_the_attempt_is_logg
 
 
 async def test_a_body_that_arrives_too_slowly_is_408_and_frees_the_connection(
-    service_app_factory: Any, service_settings: Any, asgi_client: Any, upstream: Any,
+    service_app_factory: Any,
+    service_settings: Any,
+    asgi_client: Any,
+    upstream: Any,
     as_department: dict[str, str],
 ) -> None:
     settings = service_settings.model_copy(update={"proxy_body_timeout_seconds": 0.3})
@@ -133,7 +151,10 @@ async def test_the_upstream_pool_has_a_per_service_limit_and_a_total_timeout(app
 
 
 async def test_a_flood_of_made_up_client_ids_is_limited_before_hashing_and_others_still_get_tokens(
-    service_app_factory: Any, service_settings: Any, asgi_client: Any, basic_auth: Any,
+    service_app_factory: Any,
+    service_settings: Any,
+    asgi_client: Any,
+    basic_auth: Any,
 ) -> None:
     settings = service_settings.model_copy(
         update={"token_checks_per_address_per_second": 0.1, "token_checks_per_address_burst": 4}
@@ -169,7 +190,10 @@ async def test_a_flood_of_made_up_client_ids_is_limited_before_hashing_and_other
 
 
 async def test_guessing_one_clients_secret_is_limited_per_client_id(
-    service_app_factory: Any, service_settings: Any, asgi_client: Any, basic_auth: Any,
+    service_app_factory: Any,
+    service_settings: Any,
+    asgi_client: Any,
+    basic_auth: Any,
 ) -> None:
     settings = service_settings.model_copy(
         update={"token_checks_per_second": 0.1, "token_checks_burst": 3}
@@ -206,8 +230,12 @@ def test_a_gateway_launched_without_pdp_env_is_production_and_refuses_dev_defaul
 
 
 async def test_a_key_rotation_causes_no_401(
-    service_app_factory: Any, service_settings: Any, signing_key: Any, asgi_client: Any,
-    as_bureau: dict[str, str], tmp_path: Path,
+    service_app_factory: Any,
+    service_settings: Any,
+    signing_key: Any,
+    asgi_client: Any,
+    as_bureau: dict[str, str],
+    tmp_path: Path,
 ) -> None:
     new_key = generate_signing_key()
     new_file = tmp_path / "new-key.pem"
@@ -290,7 +318,9 @@ async def test_health_probes_are_counted_not_logged(
 
 
 async def test_the_metadata_passes_authlibs_own_rfc8414_validation(
-    service_app_factory: Any, service_settings: Any, asgi_client: Any,
+    service_app_factory: Any,
+    service_settings: Any,
+    asgi_client: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings = service_settings.model_copy(update={"token_issuer": "https://gateway.pdp.test"})

@@ -64,8 +64,12 @@ async def test_a_disabled_bureau_client_loses_the_gateways_own_api_too(
 
 
 async def test_another_replica_learns_of_a_disabled_client_from_the_database(
-    app: FastAPI, service_app_factory: Any, service_settings: Any, gateway: Any,
-    as_bureau: dict[str, str], asgi_client: Any,
+    app: FastAPI,
+    service_app_factory: Any,
+    service_settings: Any,
+    gateway: Any,
+    as_bureau: dict[str, str],
+    asgi_client: Any,
 ) -> None:
     credentials = await gateway.register()
     token = await gateway.bearer(credentials["client_id"], credentials["client_secret"])
@@ -82,5 +86,3 @@ async def test_another_replica_learns_of_a_disabled_client_from_the_database(
             await asyncio.sleep(0.05)
         else:
             pytest.fail("the other replica kept accepting a disabled client's token")
-
-

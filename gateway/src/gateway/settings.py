@@ -145,7 +145,7 @@ class GatewaySettings(ServiceSettings):
             )
         for service in UPSTREAM_SERVICES:
             secret = self.internal_secret_of(service)
-            if secret is not None and len(secret) < 32:  # noqa: PLR2004
+            if secret is not None and len(secret) < 32:
                 problems.append(
                     f"PDP_{service.upper()}_INTERNAL_CLIENT_SECRET needs at least 32 characters"
                 )

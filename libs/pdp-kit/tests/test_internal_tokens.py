@@ -87,9 +87,13 @@ async def test_an_internal_call_goes_straight_to_the_service_with_a_fresh_token_
     response = await client.get("/resources/r1/records", params={"limit": 5})
     assert response.status_code == 200
     assert seen == [
-        ("http://catalog.internal:8080/api/catalog/internal/resources/r1/records?limit=5",
-         "Bearer token-0"),
-        ("http://catalog.internal:8080/api/catalog/internal/resources/r1/records?limit=5",
-         "Bearer token-1"),
+        (
+            "http://catalog.internal:8080/api/catalog/internal/resources/r1/records?limit=5",
+            "Bearer token-0",
+        ),
+        (
+            "http://catalog.internal:8080/api/catalog/internal/resources/r1/records?limit=5",
+            "Bearer token-1",
+        ),
     ]
     await client.aclose()

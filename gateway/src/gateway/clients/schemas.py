@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
-
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
@@ -123,9 +122,9 @@ class ClientPublic(ClientBase):
 class RateLimit(BaseModel):
     """A client's token bucket; both empty puts it back on the platform default (50/s, 100)."""
 
-    per_second: Annotated[
-        float | None, Field(gt=0, le=10_000, description="每秒补充的请求数")
-    ] = None
+    per_second: Annotated[float | None, Field(gt=0, le=10_000, description="每秒补充的请求数")] = (
+        None
+    )
     burst: Annotated[int | None, Field(ge=1, le=100_000, description="突发上限")] = None
 
 

@@ -70,7 +70,7 @@ class Edge:
                 principal = await self.verifier.verify(token)
             except DomainError as exc:  # 401, or 503 while the keys cannot be read
                 headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
-                raise Refusal(exc, headers if exc.status == 401 else None) from exc  # noqa: PLR2004
+                raise Refusal(exc, headers if exc.status == 401 else None) from exc
             scope.setdefault("state", {})["principal"] = principal
             key, limit = f"client:{principal.client_id}", self.states.limit_of(principal.client_id)
         else:
@@ -79,7 +79,9 @@ class Edge:
         wait = await self.buckets.take(key, limit)
         if wait > 0:
             raise Refusal(
-                TooManyRequests(f"超过速率限制（每秒 {limit.per_second:g} 次，突发 {limit.burst}）"),
+                TooManyRequests(
+                    f"超过速率限制（每秒 {limit.per_second:g} 次，突发 {limit.burst}）"
+                ),
                 {"Retry-After": retry_after(wait)},
             )
 
@@ -95,7 +97,7 @@ def _check_path(scope: Scope) -> None:
     ):
         raise Refusal(PathRefused("路径中不得含有 ..、// 或编码的分隔符"))
     # ["", "api", "<service>", "internal", ...]
-    if len(segments) > 3 and segments[3].lower() == "internal":  # noqa: PLR2004
+    if len(segments) > 3 and segments[3].lower() == "internal":
         log.info("internal path refused at the edge: %s", path[:200])
         raise Refusal(NotFound())
 
@@ -103,7 +105,8 @@ def _check_path(scope: Scope) -> None:
 def bearer_token(scope: Scope) -> str | None:
     for name, value in scope.get("headers", ()):
         if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
+            header: str = value.decode("latin-1")
+            scheme, _, token = header.partition(" ")
             if scheme.lower() == "bearer":
                 return token.strip()
             return None

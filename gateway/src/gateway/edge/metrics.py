@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway.edge.addresses import Networks, peer_of, relayed
 from gateway.edge.guard import bearer_token
 from gateway.proxy.forward import problem
-from pdp_kit.auth import Role
+from pdp_kit.auth import Role, TokenVerifier
 from pdp_kit.errors import DomainError, NotFound
 
 METRICS_PATH = "/metrics"
@@ -28,10 +28,10 @@ class MetricsAccess:
         self._networks: Networks | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] == METRICS_PATH:
-            if not await self._allowed(scope):
-                await problem(send, NotFound())
-                return
+        metrics = scope["type"] == "http" and scope["path"] == METRICS_PATH
+        if metrics and not await self._allowed(scope):
+            await problem(send, NotFound())
+            return
         await self.app(scope, receive, send)
 
     async def _allowed(self, scope: Scope) -> bool:
@@ -42,7 +42,7 @@ class MetricsAccess:
         if peer is not None and self._networks.contains(peer) and not relayed(scope):
             return True
         token = bearer_token(scope)
-        verifier = getattr(app_state, "verifier", None)
+        verifier: TokenVerifier | None = getattr(app_state, "verifier", None)
         if token is None or verifier is None:
             return False
         try:

@@ -107,7 +107,7 @@ class PrivateKeyJWTAuthentication(JWTBearerClientAssertion):  # type: ignore[mis
         super().verify_claims(claims)
 
     def validate_jti(self, claims: dict[str, Any], jti: Any) -> bool:
-        if not isinstance(jti, str) or not 8 <= len(jti) <= 200:  # noqa: PLR2004
+        if not isinstance(jti, str) or not 8 <= len(jti) <= 200:
             return False
         ttl = max(1, int(float(claims["exp"]) - time.time()) + LEEWAY_SECONDS)
         return self._replays.first_use(f"{claims['sub']}:{jti}", ttl_seconds=ttl)

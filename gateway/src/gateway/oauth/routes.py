@@ -7,8 +7,8 @@ from starlette.responses import JSONResponse
 
 from gateway.edge.addresses import source_address
 from gateway.oauth import service
-from gateway.oauth.schemas import JsonWebKeySet, OAuthError, ServerMetadata, TokenResponse
 from gateway.oauth.assertions import ASSERTION_ALGORITHMS
+from gateway.oauth.schemas import JsonWebKeySet, OAuthError, ServerMetadata, TokenResponse
 from gateway.oauth.server import AUTH_METHODS, GRANT_TYPES, GatewayAuthorizationServer
 from gateway.settings import GatewaySettings
 from pdp_kit.auth import Role, TokenIssuer

@@ -82,9 +82,7 @@ def _named_client_id(request: Request, form: dict[str, str]) -> str | None:
     """
     basic_id, _ = extract_basic_authorization(request.headers)
     has_basic = request.headers.get("authorization", "").lower().startswith("basic ")
-    methods = sum(
-        (has_basic, "client_secret" in form, "client_assertion" in form)  # type: ignore[arg-type]
-    )
+    methods = sum((has_basic, "client_secret" in form, "client_assertion" in form))
     if methods > 1:
         raise InvalidRequestError("Use exactly one client authentication method.")
     assertion_sub = _assertion_subject(form.get("client_assertion"))
@@ -112,8 +110,8 @@ def _secret_check_cached(
     if client is None:
         return False
     _, basic_secret = extract_basic_authorization(request.headers)
-    secret = basic_secret or form.get("client_secret")
-    return bool(secret) and client.secret_check_cached(secret)
+    secret: str | None = basic_secret or form.get("client_secret")
+    return secret is not None and client.secret_check_cached(secret)
 
 
 async def _read_form(request: Request) -> dict[str, str]:

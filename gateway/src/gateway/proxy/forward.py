@@ -43,6 +43,8 @@ _NOT_FORWARDED = HOP_BY_HOP | {"host", REQUEST_ID, "x-forwarded-proto", "x-forwa
 #: The gateway's server adds its own Date and Server.
 _NOT_RETURNED = HOP_BY_HOP | {"date", "server"}
 _REPLAYABLE = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
+#: Bodies up to this size are read whole before the upstream is called; larger ones stream.
+BUFFERED_BODY_BYTES = 256 * 1024
 
 
 class UpstreamUnreachable(DomainError):
@@ -196,21 +198,34 @@ def _upstream_headers(scope: Scope, trusted: Networks) -> CIMultiDict[str]:
 async def _request_body(
     receive: Receive, headers: CIMultiDict[str]
 ) -> tuple[bytes | AsyncIterator[bytes] | None, bool]:
-    """The body as bytes when it came in one piece (most API calls), else a stream.
+    """The body as bytes when it fits in ``BUFFERED_BODY_BYTES`` (most API calls), else a stream.
 
+    A body is read whole before any upstream connection is taken, up to that size: a caller
+    trickling a small body holds only its own connection to the gateway, never one to a service.
     Returns the body and whether it could be sent again.
     """
     first = await receive()
     if first["type"] == "http.disconnect":
         raise ClientWentAway
-    chunk: bytes = first.get("body", b"")
-    if not first.get("more_body", False):
-        if not chunk and "content-length" not in headers and "transfer-encoding" not in headers:
-            return None, True
-        return chunk, True
+    chunks: list[bytes] = [first.get("body", b"")]
+    more = bool(first.get("more_body", False))
+    framed = "content-length" in headers or "transfer-encoding" in headers
+    if not more and not chunks[0] and not framed:
+        return None, True
+    size = len(chunks[0])
+    while more and size < BUFFERED_BODY_BYTES:
+        message: Message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientWentAway
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        more = bool(message.get("more_body", False))
+    if not more:
+        return b"".join(chunks), True
 
     async def stream() -> AsyncIterator[bytes]:
-        yield chunk
+        for chunk in chunks:
+            yield chunk
         while True:
             message: Message = await receive()
             if message["type"] == "http.disconnect":

@@ -131,7 +131,7 @@ class InternalClient:
                 )
             except httpx.HTTPError as exc:
                 raise Unavailable(f"{self.service} 服务暂不可达") from exc
-            if response.status_code != 401 or attempt == 2:  # noqa: PLR2004
+            if response.status_code != 401 or attempt == 2:
                 return response
             self._tokens.forget(token)
         raise AssertionError("unreachable")  # pragma: no cover

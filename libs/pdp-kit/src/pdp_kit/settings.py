@@ -140,9 +140,8 @@ class ServiceSettings(BaseSettings):
         if self.resolved_database_url().startswith("sqlite"):
             problems.append("SQLite is for the zero-setup run; set PDP_DATABASE_URL")
         if self.internal_client_secret is not None and len(self.internal_client_secret) < 32:
-            problems.append(
-                f"PDP_{self.service_name.upper()}_INTERNAL_CLIENT_SECRET needs at least 32 characters"
-            )
+            name = f"PDP_{self.service_name.upper()}_INTERNAL_CLIENT_SECRET"
+            problems.append(f"{name} needs at least 32 characters")
         return problems
 
     def service_url(self, service: str) -> str:

@@ -280,7 +280,7 @@ def _keys_of(jwks: dict[str, Any]) -> dict[str, RSAKey]:
 def _header_of(token: str) -> dict[str, Any]:
     """The protected header, checked before any key is looked at."""
     parts = token.split(".")
-    if len(parts) != 3 or not all(parts):  # noqa: PLR2004 - header.payload.signature
+    if len(parts) != 3 or not all(parts):
         raise Unauthenticated("令牌格式无效")
     try:
         header = json.loads(base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)))
