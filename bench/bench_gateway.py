@@ -83,14 +83,15 @@ def uvicorn(target: str, port: int, *extra: str) -> list[str]:
 
 async def wait_ready(url: str, log: Path) -> None:
     async with httpx.AsyncClient(timeout=2) as client:
-        for _ in range(200):
+        for _ in range(600):
             try:
                 if (await client.get(f"{url}/healthz")).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             await asyncio.sleep(0.1)
-    raise RuntimeError(f"{url} did not start; see {log}")
+    tail = (await asyncio.to_thread(log.read_text))[-3000:]
+    raise RuntimeError(f"{url} did not start:\n{tail}")
 
 
 @dataclass
