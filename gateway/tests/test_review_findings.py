@@ -4,7 +4,6 @@ found"), through the gateway's HTTP interface."""
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -131,13 +130,11 @@ async def test_a_body_that_arrives_too_slowly_is_408_and_frees_the_connection(
         yield b"}"
 
     async with app.router.lifespan_context(app), asgi_client(app) as client:
-        began = time.monotonic()
         response = await client.post(
             "/api/catalog/echo/x", content=trickle(), headers=as_department
         )
         assert response.status_code == 408
         assert response.json()["type"] == "urn:pdp:problem:request-timeout"
-        assert time.monotonic() - began < 1.4
         assert (await client.get("/api/catalog/echo/y", headers=as_department)).status_code == 200
 
 
@@ -155,13 +152,25 @@ async def test_a_flood_of_made_up_client_ids_is_limited_before_hashing_and_other
     service_settings: Any,
     asgi_client: Any,
     basic_auth: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from gateway.clients import hashing
+
+    checks: list[str] = []
+    real_check = hashing.verify_secret
+
+    def counted(stored: str, presented: str) -> bool:
+        checks.append(presented)
+        return real_check(stored, presented)
+
+    monkeypatch.setattr(hashing, "verify_secret", counted)
     settings = service_settings.model_copy(
         update={"token_checks_per_address_per_second": 0.1, "token_checks_per_address_burst": 4}
     )
     app = await started(service_app_factory, settings)
     form = {"grant_type": "client_credentials"}
     async with app.router.lifespan_context(app):
+        checks.clear()  # the bootstrap's own checks
         async with asgi_client(app, ("198.51.100.20", 1)) as known:
             first = await known.post(
                 "/oauth/token", data=form, headers=basic_auth(DEV_ADMIN_ID, DEV_ADMIN_SECRET)
@@ -169,24 +178,23 @@ async def test_a_flood_of_made_up_client_ids_is_limited_before_hashing_and_other
             assert first.status_code == 200  # verified once: remembered for a while
         async with asgi_client(app, ("203.0.113.66", 1)) as flood:
             statuses = []
-            began = time.monotonic()
             for _ in range(30):
                 response = await flood.post(
                     "/oauth/token", data=form, headers=basic_auth(uuid.uuid4().hex, "guess")
                 )
                 statuses.append(response.status_code)
-            elapsed = time.monotonic() - began
             assert statuses[:4] == [401] * 4
             assert set(statuses[4:]) == {429}
             assert int(response.headers["retry-after"]) >= 1
             assert response.json()["error"] == "temporarily_unavailable"
-            # 26 refusals cost no scrypt (~77 ms each): far less than one check per request.
-            assert elapsed < 4 * 0.5 + 26 * 0.03
         async with asgi_client(app, ("203.0.113.66", 2)) as same_address:
             cached = await same_address.post(
                 "/oauth/token", data=form, headers=basic_auth(DEV_ADMIN_ID, DEV_ADMIN_SECRET)
             )
             assert cached.status_code == 200  # a cached verification takes no slot
+    # One scrypt check for the known client, one for each of the first four guesses: the 26
+    # refused requests and the cached one cost none.
+    assert checks == [DEV_ADMIN_SECRET] + ["guess"] * 4
 
 
 async def test_guessing_one_clients_secret_is_limited_per_client_id(
