@@ -1,9 +1,17 @@
+import asyncio
 import base64
+import hashlib
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from gateway.main import create_app
 from gateway.settings import GatewaySettings
@@ -11,6 +19,7 @@ from pdp_kit.settings import DEV_ADMIN_ID, DEV_ADMIN_SECRET
 
 #: Nothing listens on the discard port: an upstream a test did not start is "down", at once.
 NOWHERE = "http://127.0.0.1:9"
+BIG = 8 * 1024 * 1024
 
 
 @pytest.fixture
@@ -86,3 +95,117 @@ def gateway(client: httpx.AsyncClient, as_bureau: dict[str, str]) -> Gateway:
 @pytest.fixture
 def basic_auth() -> Any:
     return basic
+
+
+class Upstream:
+    """A stand-in catalog service: echoes what reached it, serves big and slow bodies."""
+
+    def __init__(self) -> None:
+        self.url = ""
+        self.release = asyncio.Event()
+        self.calls = 0
+        self.app = web.Application(client_max_size=16 * 1024 * 1024, middlewares=[self.count])
+        self.app.router.add_route("*", "/api/catalog/echo/{tail:.*}", self.echo)
+        self.app.router.add_get("/api/catalog/big", self.big)
+        self.app.router.add_get("/api/catalog/slow", self.slow)
+        self.app.router.add_get("/readyz", self.ready)
+
+    @web.middleware
+    async def count(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.path != "/readyz":
+            self.calls += 1
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    async def echo(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        return web.json_response(
+            {
+                "method": request.method,
+                "path": request.raw_path.split("?", 1)[0],
+                "query": request.raw_path.partition("?")[2],
+                "headers": {k.lower(): v for k, v in request.headers.items()},
+                "body_sha256": hashlib.sha256(body).hexdigest(),
+                "body_length": len(body),
+            },
+            status=201 if request.method == "POST" else 200,
+            headers={"X-Upstream": "catalog"},
+        )
+
+    async def big(self, request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+        await response.prepare(request)
+        for index in range(BIG // 65536):
+            await response.write(bytes([index % 256]) * 65536)
+        await response.write_eof()
+        return response
+
+    async def slow(self, request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse()
+        await response.prepare(request)
+        await response.write(b"first chunk;")
+        await self.release.wait()
+        await response.write(b"the rest")
+        await response.write_eof()
+        return response
+
+    async def ready(self, request: web.Request) -> web.Response:
+        return web.json_response({"status": "ready"})
+
+
+@pytest.fixture
+async def upstream() -> AsyncIterator[Upstream]:
+    stand_in = Upstream()
+    server = TestServer(stand_in.app, host="127.0.0.1")
+    await server.start_server()
+    stand_in.url = str(server.make_url("")).rstrip("/")
+    yield stand_in
+    stand_in.release.set()
+    await server.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@asynccontextmanager
+async def serving(app: Any) -> AsyncIterator[int]:
+    """The app (lifespan already run) on a real socket, for what only TCP can send."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            lifespan="off",
+            log_level="warning",
+            proxy_headers=False,
+        )
+    )
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
+            await asyncio.sleep(0.01)
+        yield port
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture
+def serve() -> Any:
+    return serving
+
+
+@pytest.fixture
+def asgi_client() -> Any:
+    """An httpx client for ``app`` as if called from ``peer`` (an address, a port)."""
+
+    def make(app: Any, peer: tuple[str, int] = ("127.0.0.1", 40000)) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=app, client=peer, raise_app_exceptions=False)
+        return httpx.AsyncClient(transport=transport, base_url="http://service.pdp.test")
+
+    return make

@@ -26,7 +26,11 @@ async def test_bureau_registers_a_client_and_sees_the_secret_only_once(
             "department": "D001",
             "operator": None,
             "disabled": False,
+            "configured": False,
             "created_at": mine[0]["created_at"],
+            "rate_per_second": None,
+            "rate_burst": None,
+            "jwks": None,
         }
     ]
     assert credentials["client_secret"] not in listed.text
@@ -40,6 +44,7 @@ async def test_bureau_registers_a_client_and_sees_the_secret_only_once(
         "roles": ["department"],
         "department": "D001",
         "operator": None,
+        "auth_method": "client_secret",
     }
     assert registered[0].actor is not None
 

@@ -52,14 +52,14 @@ async def test_netlog_events_go_to_the_netlog_topic_and_client_events_do_not(
     }
 
 
-async def test_a_failed_token_request_is_logged_without_a_client(
+async def test_a_failed_token_request_is_logged_with_the_client_id_it_named(
     app: FastAPI, gateway, outbox
 ) -> None:
     response = await gateway.token(DEV_ADMIN_ID, "wrong")
     assert response.status_code == 401
     [event] = await logged(app, outbox)
     entry = event.payload(RequestLogged)
-    assert (entry.status, entry.client_id) == (401, None)
+    assert (entry.status, entry.client_id) == (401, DEV_ADMIN_ID)
 
 
 async def test_every_request_is_logged_with_its_caller_but_probes_are_not(

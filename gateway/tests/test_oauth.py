@@ -21,7 +21,7 @@ async def test_bootstrap_client_gets_a_bureau_token_with_basic_auth(
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["token_type"] == "Bearer"
-    assert body["expires_in"] == 3600
+    assert body["expires_in"] == 900  # 15 minutes by default
     assert body["scope"] == "bureau"
     assert response.headers["cache-control"] == "no-store"
     principal = await verify_with_published_keys(client, body["access_token"])
@@ -155,6 +155,7 @@ async def test_metadata_document_describes_the_token_endpoint(client: httpx.Asyn
     assert set(metadata["token_endpoint_auth_methods_supported"]) == {
         "client_secret_basic",
         "client_secret_post",
+        "private_key_jwt",
     }
     assert "service" not in metadata["scopes_supported"]
     assert "bureau" in metadata["scopes_supported"]

@@ -153,7 +153,9 @@ def test_dockerfile_builds_and_runs_its_own_package(app: str) -> None:
     assert cmd[:3] == ["uvicorn", "--factory", f"{module}.main:create_app"]
     assert cmd[cmd.index("--host") + 1] == "0.0.0.0"  # noqa: S104 - inside the container
     assert cmd[cmd.index("--port") + 1] == str(APP_PORT)
-    assert "--proxy-headers" in cmd
+    # The gateway judges X-Forwarded-For itself (PDP_GATEWAY_TRUSTED_PROXIES); the services,
+    # reachable only from the gateway, let uvicorn take the caller from it.
+    assert ("--no-proxy-headers" if app == "gateway" else "--proxy-headers") in cmd
 
 
 @pytest.mark.parametrize("app", APPS)
@@ -807,3 +809,76 @@ def test_rendered_secrets_are_placeholders_or_external(rendered: dict[str, Any])
             assert not looks_like_real_secret(key.upper(), decoded), f"{name}.{key}"
             if key != "id":
                 assert PLACEHOLDER.search(decoded), f"{name}.{key} is not an obvious placeholder"
+
+
+# --------------------------------------------------------------------------- internal calls
+
+
+def internal_secrets(env: dict[str, str]) -> set[str]:
+    return {name for name in env if name.endswith("_INTERNAL_CLIENT_SECRET")}
+
+
+def test_compose_gives_each_service_its_own_internal_secret_and_the_gateway_all(
+    compose: dict[str, Any],
+) -> None:
+    gateway = compose_environment(compose["services"]["gateway"])
+    assert internal_secrets(gateway) == {
+        f"PDP_{service.upper()}_INTERNAL_CLIENT_SECRET" for service in SERVICES
+    }
+    for service in SERVICES:
+        own = f"PDP_{service.upper()}_INTERNAL_CLIENT_SECRET"
+        for part in (service, f"{service}-worker"):
+            env = compose_environment(compose["services"][part])
+            assert internal_secrets(env) == {own}, part
+            assert env[own] == gateway[own]
+            assert env["PDP_ENV"] == "dev"  # compose is the dev stack and says so
+            for other in SERVICES:
+                assert env[f"PDP_{other.upper()}_URL"] == f"http://{other}:{APP_PORT}"
+    assert "PDP_INTERNAL_CLIENT_SECRET" not in gateway  # one secret per service, none shared
+
+
+def test_internal_calls_reach_catalog_only_from_its_readers() -> None:
+    policies = {
+        doc["metadata"]["name"]: doc["spec"]
+        for _, doc in resource_documents()
+        if doc["kind"] == "NetworkPolicy"
+    }
+    policy = policies["catalog-internal-callers"]
+    assert policy["podSelector"]["matchLabels"] == {
+        "app.kubernetes.io/name": "catalog",
+        "app.kubernetes.io/component": "api",
+    }
+    [rule] = policy["ingress"]
+    [peer] = rule["from"]
+    assert peer == {
+        "podSelector": {
+            "matchExpressions": [
+                {
+                    "key": "app.kubernetes.io/name",
+                    "operator": "In",
+                    "values": ["sharing", "opening", "registry"],
+                }
+            ]
+        }
+    }
+    assert rule["ports"] == [{"port": APP_PORT, "protocol": "TCP"}]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_rendered_apps_read_their_own_internal_secret_and_each_services_url(
+    rendered: dict[str, Any], overlay: str
+) -> None:
+    deployments = by_kind(rendered[overlay], "Deployment")
+    for service in SERVICES:
+        own = f"PDP_{service.upper()}_INTERNAL_CLIENT_SECRET"
+        for part in ("api", "worker"):
+            env = deployments[f"{service}-{part}"]["spec"]["template"]["spec"]["containers"][0]
+            names = {entry["name"] for entry in env.get("env", [])}
+            assert internal_secrets(dict.fromkeys(names, "")) == {own}, f"{service}-{part}"
+    gateway = deployments["gateway-api"]["spec"]["template"]["spec"]["containers"][0]
+    assert internal_secrets({entry["name"]: "" for entry in gateway["env"]}) == {
+        f"PDP_{service.upper()}_INTERNAL_CLIENT_SECRET" for service in SERVICES
+    }
+    [config] = by_kind(rendered[overlay], "ConfigMap").values()
+    for service in SERVICES:
+        assert config["data"][f"PDP_{service.upper()}_URL"] == f"http://{service}-api:{APP_PORT}"

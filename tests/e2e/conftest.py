@@ -27,7 +27,12 @@ from pdp_kit.testing.databases import postgres_available, postgres_server_url
 from pdp_kit.testing.plugin import require_postgres
 
 READY_WITHIN_SECONDS = 30.0
+#: Sharing's own client secret (PDP_SHARING_INTERNAL_CLIENT_SECRET) and audit's, so the tests
+#: can call as either service; the other services get theirs from the devstack.
 INTERNAL_SECRET = uuid.uuid4().hex + uuid.uuid4().hex
+AUDIT_SECRET = uuid.uuid4().hex + uuid.uuid4().hex
+#: The order the devstack gives the services their ports in (from PDP_SERVICE_PORT_BASE).
+SERVICE_ORDER = ("catalog", "sharing", "opening", "registry", "audit")
 
 
 def _free_port_block(size: int) -> int:
@@ -57,6 +62,11 @@ class RunningPlatform:
     process: subprocess.Popen[bytes]
     log: Path
     startup_seconds: float
+    service_port_base: int = 0
+
+    def service_url(self, name: str) -> str:
+        """Where a service answers directly (its internal endpoints are called here)."""
+        return f"http://127.0.0.1:{self.service_port_base + SERVICE_ORDER.index(name)}"
 
     def headers(
         self, client_id: str = DEV_ADMIN_ID, secret: str = DEV_ADMIN_SECRET
@@ -90,7 +100,8 @@ def platform(
         "PDP_GATEWAY_PORT": str(gateway_port),
         "PDP_KAFKA_PORT": str(free_port()),
         "PDP_SERVICE_PORT_BASE": str(_free_port_block(5)),
-        "PDP_INTERNAL_CLIENT_SECRET": INTERNAL_SECRET,
+        "PDP_SHARING_INTERNAL_CLIENT_SECRET": INTERNAL_SECRET,
+        "PDP_AUDIT_INTERNAL_CLIENT_SECRET": AUDIT_SECRET,
     }
     for name in ("PDP_DATABASE_URL", "PDP_KAFKA_BOOTSTRAP"):
         env.pop(name, None)
@@ -122,7 +133,8 @@ def _running(env: dict[str, str], workdir: Path, gateway_port: int) -> Iterator[
     url = f"http://127.0.0.1:{gateway_port}"
     try:
         _wait_ready(url, process, log, deadline=started + READY_WITHIN_SECONDS * 3)
-        yield RunningPlatform(url, process, log, time.monotonic() - started)
+        base = int(env["PDP_SERVICE_PORT_BASE"])
+        yield RunningPlatform(url, process, log, time.monotonic() - started, base)
     finally:
         process.send_signal(signal.SIGINT)
         try:

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from .conftest import INTERNAL_SECRET, RunningPlatform
+from .conftest import AUDIT_SECRET, INTERNAL_SECRET, RunningPlatform
 from .test_department_thread import poll
 
 PUBLISHED = "cn.gov.changning.pdp.catalog.resource.published.v1"
@@ -136,15 +136,19 @@ def test_a_department_catalogues_publishes_and_aggregates_a_resource(
     dcat = call(platform, "GET", "/api/catalog/dcat.jsonld", other)
     assert dcat.status_code == 200 and "dcat" in dcat.text
 
-    # Art. 19: sharing reads granted records through catalog's internal endpoint with its own
-    # service client; a department's token is refused there.
+    # Art. 19: sharing reads granted records from catalog's internal endpoint, directly on
+    # catalog's own URL, with its own service client; the gateway closes the path (404), and
+    # catalog refuses a department, the bureau and a service that is not one of its readers.
     internal = f"/api/catalog/internal/resources/{rid}/records"
     sharing = platform.headers("pdp-sharing", INTERNAL_SECRET)
-    read = call(platform, "GET", internal, sharing, params={"fields": "credit_code,name"})
+    assert call(platform, "GET", internal, sharing).status_code == 404
+    direct = platform.service_url("catalog") + internal
+    read = httpx.get(direct, headers=sharing, params={"fields": "credit_code,name"}, timeout=10)
     assert read.status_code == 200, read.text
     assert [r["credit_code"] for r in read.json()["items"]] == ["91310105MA1FW8LX2H"]
-    assert call(platform, "GET", internal, own).status_code == 403
-    assert call(platform, "GET", internal, bureau).status_code == 403
+    audit = platform.headers("pdp-audit", AUDIT_SECRET)
+    for refused in (own, bureau, audit):
+        assert httpx.get(direct, headers=refused, timeout=10).status_code == 403
 
     def journaled() -> bool:
         response = call(

@@ -8,7 +8,9 @@ from gateway.settings import GatewaySettings
 
 def main() -> None:
     settings = GatewaySettings()
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=settings.port, proxy_headers=True)
+    # Forwarded headers are judged by the gateway itself (PDP_GATEWAY_TRUSTED_PROXIES), not by
+    # uvicorn: the network log and the token limits need the caller's real address.
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=settings.port, proxy_headers=False)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,9 @@ from fastapi import FastAPI
 
 from gateway.clients.bootstrap import bootstrap_client, internal_clients
 from gateway.clients.routes import router as clients_router
+from gateway.clients.states import client_states
+from gateway.edge.guard import edge, rate_buckets
+from gateway.edge.metrics import MetricsAccess
 from gateway.netlog.buffer import network_log
 from gateway.netlog.middleware import NetworkLogMiddleware
 from gateway.oauth.keys import token_service
@@ -25,13 +28,23 @@ definition = ServiceDefinition(
     root_routers=(oauth_router, proxy_router),
     # Entered in order, left in reverse: the network log's last flush runs while the database
     # is still there and after the last proxied call.
-    extensions=(token_service, bootstrap_client, internal_clients, upstream_session, network_log),
+    extensions=(
+        bootstrap_client,
+        internal_clients,
+        client_states,
+        rate_buckets,
+        token_service,
+        edge,
+        upstream_session,
+        network_log,
+    ),
     readiness=(upstream_readiness,),
 )
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app = create_service_app(definition, settings)
+    app.add_middleware(MetricsAccess)
     # Outermost of the middleware, so the log sees the final status and every byte.
     app.add_middleware(NetworkLogMiddleware)
     return app

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from pdp_kit.auth.tokens import MAX_LIFETIME_SECONDS
 from pdp_kit.settings import DEV_ADMIN_ID, DEV_ADMIN_SECRET, ServiceSettings
 
 #: The services behind the gateway, each served under ``/api/<name>``.
@@ -34,7 +35,13 @@ class GatewaySettings(ServiceSettings):
     upstream_audit: str = "http://127.0.0.1:8105"
     proxy_connect_timeout_seconds: float = 5.0
     proxy_read_timeout_seconds: float = 60.0
+    #: The whole request body must arrive within this, or the caller gets 408 (slowloris).
+    proxy_body_timeout_seconds: float = Field(default=30.0, gt=0)
+    #: A proxied call ends after this, whatever it is waiting for.
+    proxy_total_timeout_seconds: float = Field(default=120.0, gt=0)
     proxy_max_connections: int = 200
+    #: So one slow service cannot hold every upstream connection.
+    proxy_max_connections_per_upstream: int = Field(default=64, ge=1)
     #: Below uvicorn's 5 s keep-alive, so the gateway never reuses a connection the upstream is
     #: closing (that race surfaces as a spurious 502).
     proxy_keepalive_seconds: float = 4.0
@@ -45,7 +52,48 @@ class GatewaySettings(ServiceSettings):
         description="PEM private key tokens are signed with; <data_dir>/gateway-signing-key.pem "
         "when unset (created there in dev and test only).",
     )
-    token_lifetime_seconds: int = Field(default=3600, ge=60, le=86_400)
+    previous_signing_key_files: list[Path] = Field(
+        default_factory=list,
+        description="Keys signed with before a rotation: published in the JWKS (never used to "
+        "sign) until the tokens they signed have expired.",
+    )
+    token_lifetime_seconds: int = Field(default=900, ge=60, le=MAX_LIFETIME_SECONDS)
+
+    #: Each service's secret for its own client pdp-<service>: PDP_<SERVICE>_INTERNAL_CLIENT_SECRET
+    #: (else the shared PDP_INTERNAL_CLIENT_SECRET, as the service itself resolves it). Unset:
+    #: the client is disabled.
+    catalog_internal_client_secret: str | None = None
+    sharing_internal_client_secret: str | None = None
+    opening_internal_client_secret: str | None = None
+    registry_internal_client_secret: str | None = None
+    audit_internal_client_secret: str | None = None
+
+    #: Token buckets per client; ``PDP_REDIS_URL`` shares them between replicas.
+    redis_url: str | None = None
+    rate_per_second: float = Field(default=50.0, gt=0)
+    rate_burst: int = Field(default=100, ge=1)
+    #: ``/oauth/token`` secret checks (scrypt) per client id and per source address.
+    token_checks_per_second: float = Field(default=2.0, gt=0)
+    token_checks_burst: int = Field(default=10, ge=1)
+    token_checks_per_address_per_second: float = Field(default=10.0, gt=0)
+    token_checks_per_address_burst: int = Field(default=40, ge=1)
+    #: How often each replica re-reads disabled clients and not-before times from the database
+    #: (changes made on this replica apply at once).
+    revocation_refresh_seconds: float = Field(default=2.0, gt=0)
+
+    #: Peers whose ``X-Forwarded-For`` is believed (addresses or networks); from anyone else the
+    #: header is replaced by the peer's own address.
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1/32", "::1/128"])
+    #: ``/metrics`` answers a peer in these networks that no proxy relayed, or an ``ops`` token.
+    metrics_networks: list[str] = Field(
+        default_factory=lambda: [
+            "127.0.0.0/8",
+            "::1/128",
+            "10.0.0.0/8",
+            "172.16.0.0/12",
+            "192.168.0.0/16",
+        ]
+    )
 
     bootstrap_admin_id: str = Field(
         default=DEV_ADMIN_ID, validation_alias="PDP_BOOTSTRAP_ADMIN_ID", min_length=1
@@ -62,6 +110,10 @@ class GatewaySettings(ServiceSettings):
     @property
     def resolved_signing_key_file(self) -> Path:
         return self.signing_key_file or self.data_dir / "gateway-signing-key.pem"
+
+    def internal_secret_of(self, service: str) -> str | None:
+        own: str | None = getattr(self, f"{service}_internal_client_secret")
+        return own or self.internal_client_secret
 
     @property
     def upstreams(self) -> dict[str, str]:
@@ -91,6 +143,12 @@ class GatewaySettings(ServiceSettings):
                 "PDP_BOOTSTRAP_ADMIN_SECRET needs at least "
                 f"{MIN_PRODUCTION_SECRET_LENGTH} characters"
             )
+        for service in UPSTREAM_SERVICES:
+            secret = self.internal_secret_of(service)
+            if secret is not None and len(secret) < 32:
+                problems.append(
+                    f"PDP_{service.upper()}_INTERNAL_CLIENT_SECRET needs at least 32 characters"
+                )
         if not self.resolved_signing_key_file.exists():
             problems.append(
                 f"signing key {self.resolved_signing_key_file} is missing; "

@@ -42,6 +42,9 @@ async def test_oversize_body_is_refused_with_413(client: httpx.AsyncClient, as_b
     )
     assert response.status_code == 413
     assert response.headers["content-type"] == PROBLEM_JSON
+    # Refused on its Content-Length, before the app ran: still traceable.
+    assert response.headers["traceparent"].startswith("00-")
+    assert response.headers["x-request-id"]
 
 
 async def test_domain_error_keeps_its_status_and_code(client: httpx.AsyncClient, as_bureau) -> None:

@@ -57,3 +57,43 @@ async def test_a_refused_client_is_unavailable_not_a_crash() -> None:
     source = tokens(token_endpoint([], status=401))
     with pytest.raises(Unavailable):
         await source.token()
+
+
+async def test_an_internal_call_goes_straight_to_the_service_with_a_fresh_token_after_a_401(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from demo_service.app import DemoSettings
+
+    from pdp_kit.internal import InternalClient
+
+    monkeypatch.setenv("PDP_ENV", "test")
+    monkeypatch.setenv("PDP_CATALOG_URL", "http://catalog.internal:8080")
+    seen: list[tuple[str, str]] = []
+    issued: list[str] = []
+    gateway = token_endpoint(issued)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return gateway.handle_request(request)
+        seen.append((str(request.url), request.headers["authorization"]))
+        # The first token was revoked (the secret rotated): 401 once.
+        return httpx.Response(401 if len(seen) == 1 else 200, json={"ok": True})
+
+    settings = DemoSettings(internal_client_secret="s" * 32)
+    source = tokens(httpx.MockTransport(answer))
+    client = InternalClient.from_settings(
+        settings, "catalog", tokens=source, transport=httpx.MockTransport(answer)
+    )
+    response = await client.get("/resources/r1/records", params={"limit": 5})
+    assert response.status_code == 200
+    assert seen == [
+        (
+            "http://catalog.internal:8080/api/catalog/internal/resources/r1/records?limit=5",
+            "Bearer token-0",
+        ),
+        (
+            "http://catalog.internal:8080/api/catalog/internal/resources/r1/records?limit=5",
+            "Bearer token-1",
+        ),
+    ]
+    await client.aclose()

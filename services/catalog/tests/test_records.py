@@ -211,10 +211,12 @@ async def test_only_platform_services_read_records_internally(
     as_bureau: dict[str, str],
     as_datacenter: dict[str, str],
     as_public: dict[str, str],
+    auth: Any,
 ) -> None:
     await seed.department("D001")
     resource = await seed.published()
-    for headers in (as_department, as_bureau, as_datacenter, as_public):
+    audit = auth.headers("service", client_id="pdp-audit")
+    for headers in (as_department, as_bureau, as_datacenter, as_public, audit):
         response = await client.get(
             f"{API}/internal/resources/{resource['id']}/records", headers=headers
         )

@@ -42,19 +42,18 @@ async def bootstrap_client(app: FastAPI) -> AsyncIterator[None]:
 
 @asynccontextmanager
 async def internal_clients(app: FastAPI) -> AsyncIterator[None]:
-    """Lifespan extension: with ``PDP_INTERNAL_CLIENT_SECRET`` set, one ``service`` client per
-    platform service (``pdp-<service>``), so services can call each other's internal endpoints
-    through the gateway (the catalog's record reads for sharing and opening). The ``service``
-    role is never given to a client registered through the API."""
+    """Lifespan extension: one ``service`` client per platform service (``pdp-<service>``), from
+    that service's own secret (``PDP_<SERVICE>_INTERNAL_CLIENT_SECRET``), so services can call
+    each other's internal endpoints directly (the catalog's record reads for sharing, opening
+    and registry). A service whose secret is unset has its client disabled. The ``service`` role
+    is never given to a client registered through the API."""
     settings: GatewaySettings = app.state.settings
-    secret = settings.internal_client_secret
-    if secret:
-        for service in UPSTREAM_SERVICES:
-            await ensure_bootstrap_client(
-                app.state.sessionmaker,
-                client_id=internal_client_id(service),
-                secret=secret,
-                role=Role.SERVICE,
-                name=f"{service} service (internal)",
-            )
+    for service in UPSTREAM_SERVICES:
+        await ensure_bootstrap_client(
+            app.state.sessionmaker,
+            client_id=internal_client_id(service),
+            secret=settings.internal_secret_of(service),
+            role=Role.SERVICE,
+            name=f"{service} service (internal)",
+        )
     yield

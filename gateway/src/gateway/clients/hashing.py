@@ -75,13 +75,21 @@ class VerifiedSecrets:
         self._entries: dict[bytes, float] = {}
         self._lock = threading.Lock()
 
-    def verify(self, stored: str, presented: str) -> bool:
-        key = hmac.digest(self._key, f"{stored}\0{presented}".encode(), "sha256")
-        now = time.monotonic()
+    def _key_of(self, stored: str, presented: str) -> bytes:
+        return hmac.digest(self._key, f"{stored}\0{presented}".encode(), "sha256")
+
+    def cached(self, stored: str, presented: str) -> bool:
+        """Verified within the TTL: an HMAC and a lookup, no scrypt."""
+        key = self._key_of(stored, presented)
         with self._lock:
             expires = self._entries.get(key)
-        if expires is not None and expires > now:
+        return expires is not None and expires > time.monotonic()
+
+    def verify(self, stored: str, presented: str) -> bool:
+        if self.cached(stored, presented):
             return True
+        key = self._key_of(stored, presented)
+        now = time.monotonic()
         if not verify_secret(stored, presented):
             return False
         with self._lock:

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field
@@ -21,3 +22,13 @@ class Client(ClientBase, GatewayTable, table=True):
     disabled: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     secret_rotated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: Created from configuration (the bootstrap bureau client, pdp-<service>): the API can
+    #: neither rotate nor disable it; configuration owns it.
+    configured: bool = False
+    #: Tokens issued before this are refused on every request (disabling, rotating: revocation).
+    not_before: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: The bureau's per-client token bucket; unset: the platform default.
+    rate_per_second: float | None = None
+    rate_burst: int | None = None
+    #: Public keys of a ``private_key_jwt`` client (RFC 7523); it then has no usable secret.
+    jwks: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

@@ -1,8 +1,10 @@
 """API shapes of OAuth clients: who may call the platform, with which roles (DOMAIN: who acts)."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
@@ -11,6 +13,7 @@ from pdp_kit.auth import Role
 
 DEPARTMENT_CODE = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
 OPERATOR_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+MAX_CLIENT_KEYS = 5
 
 
 class ClientBase(SQLModel):
@@ -50,6 +53,27 @@ class ClientCreate(BaseModel):
             max_length=64, pattern=OPERATOR_ID, validate_default=True, description="运营主体编号"
         ),
     ] = None
+    jwks: Annotated[
+        dict[str, Any] | None,
+        Field(
+            description="公钥集合 (JWKS)：填写则以 `private_key_jwt` (RFC 7523) 认证，不发放密钥"
+        ),
+    ] = None
+
+    @field_validator("jwks")
+    @classmethod
+    def _public_keys_only(cls, jwks: dict[str, Any] | None) -> dict[str, Any] | None:
+        if jwks is None:
+            return None
+        try:
+            keys = KeySet.import_key_set(jwks)  # type: ignore[arg-type]
+        except (JoseError, ValueError, TypeError, KeyError) as exc:
+            raise ValueError("not a valid JWK set") from exc
+        if not keys.keys or len(keys.keys) > MAX_CLIENT_KEYS:
+            raise ValueError(f"a JWK set of 1 to {MAX_CLIENT_KEYS} keys")
+        if any(key.is_private or not key.kid for key in keys.keys):
+            raise ValueError("public keys only, each with a kid")
+        return {"keys": [key.as_dict(private=False) for key in keys.keys]}
 
     @field_validator("roles")
     @classmethod
@@ -88,11 +112,24 @@ class ClientPublic(ClientBase):
     client_id: str
     roles: list[Role]
     disabled: bool
+    configured: bool = False
     created_at: datetime
+    rate_per_second: float | None = None
+    rate_burst: int | None = None
+    jwks: dict[str, Any] | None = None
+
+
+class RateLimit(BaseModel):
+    """A client's token bucket; both empty puts it back on the platform default (50/s, 100)."""
+
+    per_second: Annotated[float | None, Field(gt=0, le=10_000, description="每秒补充的请求数")] = (
+        None
+    )
+    burst: Annotated[int | None, Field(ge=1, le=100_000, description="突发上限")] = None
 
 
 class ClientCredentials(BaseModel):
     """Shown once: the gateway keeps only a hash of the secret."""
 
     client_id: str
-    client_secret: str
+    client_secret: str | None = None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
+from collections import Counter, deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -33,6 +33,7 @@ from pdp_contracts.gateway import NETLOG_TOPIC, RequestLogged
 from pdp_kit.events.envelope import Event
 from pdp_kit.events.outbox import outbox_row
 from pdp_kit.models import OutboxMessage
+from pdp_kit.telemetry import meter
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +74,19 @@ class NetworkLog:
         self._task: asyncio.Task[None] | None = None
         self.written = 0
         self.dropped = 0
+        #: Health and metrics probes by path: counted, never logged one by one.
+        self.probes: Counter[str] = Counter()
+        self._probe_metric = meter().create_counter(
+            "pdp.gateway.probes", description="Health, readiness and metrics probes answered"
+        )
 
     @property
     def pending(self) -> int:
         return len(self._pending)
+
+    def count_probe(self, path: str) -> None:
+        self.probes[path] += 1
+        self._probe_metric.add(1, {"path": path})
 
     def record(self, entry: LoggedRequest) -> None:
         """Called on the request path: an append, nothing else."""

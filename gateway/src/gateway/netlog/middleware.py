@@ -16,11 +16,13 @@ from typing import Any
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.edge.addresses import Networks, peer_of, source_address
 from gateway.netlog.buffer import LoggedRequest, NetworkLog
 from pdp_kit.auth import TokenVerifier
 from pdp_kit.db import utcnow
 
-#: Probes are not calls through the gateway: they are not logged.
+#: Probes are not calls through the gateway: they are counted (``NetworkLog.probes`` and the
+#: ``pdp.gateway.probes`` metric), not logged one by one.
 UNLOGGED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 _CLIENT = "netlog_client_id"
 _MAX_PATH = 2000
@@ -38,11 +40,15 @@ class NetworkLogMiddleware:
         self._rejected: set[str] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in UNLOGGED_PATHS:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         netlog: NetworkLog | None = getattr(scope["app"].state, "netlog", None)
         if netlog is None:  # the lifespan has not run (or is over): nothing to log into
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] in UNLOGGED_PATHS:
+            netlog.count_probe(scope["path"])
             await self.app(scope, receive, send)
             return
         at = utcnow()
@@ -76,13 +82,14 @@ class NetworkLogMiddleware:
         finally:
             latency_ms = (time.perf_counter() - started) * 1000
             state: dict[str, Any] = scope.get("state") or {}
-            client = scope.get("client")
+            trusted: Networks | None = getattr(scope["app"].state, "trusted_proxies", None)
+            source = source_address(scope, trusted) if trusted is not None else peer_of(scope)
             netlog.record(
                 LoggedRequest(
                     request_id=request_id or str(state.get("request_id") or ""),
                     time=at,
                     client_id=await self._client_of(scope, state),
-                    source_address=client[0] if client else None,
+                    source_address=source,
                     method=scope["method"],
                     path=scope["path"][:_MAX_PATH],
                     status=status,

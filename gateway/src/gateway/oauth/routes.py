@@ -5,7 +5,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse
 
+from gateway.edge.addresses import source_address
 from gateway.oauth import service
+from gateway.oauth.assertions import ASSERTION_ALGORITHMS
 from gateway.oauth.schemas import JsonWebKeySet, OAuthError, ServerMetadata, TokenResponse
 from gateway.oauth.server import AUTH_METHODS, GRANT_TYPES, GatewayAuthorizationServer
 from gateway.settings import GatewaySettings
@@ -33,6 +35,15 @@ _FORM_BODY = {
                         },
                         "client_id": {"type": "string", "description": "client_secret_post"},
                         "client_secret": {"type": "string", "description": "client_secret_post"},
+                        "client_assertion_type": {
+                            "type": "string",
+                            "description": "private_key_jwt: "
+                            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                        },
+                        "client_assertion": {
+                            "type": "string",
+                            "description": "private_key_jwt: the signed JWT",
+                        },
                     },
                 }
             }
@@ -49,12 +60,18 @@ _FORM_BODY = {
     openapi_extra=_FORM_BODY,
 )
 async def token(request: Request) -> JSONResponse:
-    """RFC 6749 §4.4 client credentials. Authenticate with HTTP Basic (`client_secret_basic`) or
-    with `client_id` and `client_secret` in the form (`client_secret_post`). The access token is
-    an RS256 JWT carrying `roles`, `department` and `operator`; send it as
-    `Authorization: Bearer …` to every `/api/...` call. Errors follow RFC 6749 §5.2."""
+    """RFC 6749 §4.4 client credentials. Authenticate with HTTP Basic (`client_secret_basic`),
+    with `client_id` and `client_secret` in the form (`client_secret_post`), or with a signed
+    `client_assertion` (`private_key_jwt`, RFC 7523: audience the token endpoint, a fresh `jti`,
+    at most an hour) — one method per request. The access token is an RS256 JWT (`at+jwt`,
+    15 minutes by default) carrying `roles`, `department` and `operator`; send it as
+    `Authorization: Bearer …` to every `/api/...` call. Errors follow RFC 6749 §5.2; too many
+    failed or uncached attempts per client or address give 429 with `Retry-After`."""
     server: GatewayAuthorizationServer = request.app.state.authorization_server
-    return await service.issue_token(request.app.state.sessionmaker, request=request, server=server)
+    address = source_address(request.scope, request.app.state.trusted_proxies)
+    return await service.issue_token(
+        request.app.state.sessionmaker, request=request, server=server, address=address
+    )
 
 
 @router.get("/.well-known/jwks.json", response_model=JsonWebKeySet)
@@ -75,8 +92,10 @@ async def metadata(request: Request) -> ServerMetadata:
         jwks_uri=f"{base}/.well-known/jwks.json",
         grant_types_supported=GRANT_TYPES,
         token_endpoint_auth_methods_supported=AUTH_METHODS,
-        # No authorization endpoint: no response type is supported.
-        response_types_supported=[],
+        token_endpoint_auth_signing_alg_values_supported=ASSERTION_ALGORITHMS,
+        # RFC 8414 §2 requires the member; with no authorization endpoint nothing is served
+        # through it, and "token" is what authlib's validator and clients expect to see.
+        response_types_supported=["token"],
         scopes_supported=[str(role) for role in Role if role is not Role.SERVICE],
         service_documentation=f"{base}/api/gateway/docs",
     )

@@ -25,6 +25,7 @@ class ServerMetadata(BaseModel):
     jwks_uri: str
     grant_types_supported: list[str]
     token_endpoint_auth_methods_supported: list[str]
+    token_endpoint_auth_signing_alg_values_supported: list[str]
     response_types_supported: list[str]
     scopes_supported: list[str]
     service_documentation: str | None = None

@@ -9,6 +9,7 @@ cannot stall the event loop that proxies everyone's calls.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,9 +25,14 @@ from starlette.responses import JSONResponse
 
 from gateway.clients.hashing import UNUSABLE_HASH, VerifiedSecrets
 from gateway.clients.models import Client
+from gateway.clients.states import not_before_second
+from gateway.edge.ratelimit import Buckets, Limit
+from gateway.oauth.assertions import METHOD, PrivateKeyJWTAuthentication, ReplayGuard
+from gateway.settings import GatewaySettings
 from pdp_kit.auth import TokenIssuer
 
-AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+SECRET_METHODS = ["client_secret_basic", "client_secret_post"]
+AUTH_METHODS = [*SECRET_METHODS, METHOD]
 GRANT_TYPES = ["client_credentials"]
 #: At most this many secret checks at once: each scrypt check holds ~16 MiB.
 MAX_CONCURRENT_CHECKS = 4
@@ -43,6 +49,9 @@ class OAuthClient(rfc6749.ClientMixin):  # type: ignore[misc]
     operator: str | None
     disabled: bool
     verified: VerifiedSecrets
+    jwks: dict[str, Any] | None = None
+    #: Tokens must be dated at or after this second (see ``ClientStates.revoked``).
+    not_before: int | None = None
 
     @classmethod
     def of(cls, row: Client, verified: VerifiedSecrets) -> OAuthClient:
@@ -54,12 +63,18 @@ class OAuthClient(rfc6749.ClientMixin):  # type: ignore[misc]
             operator=row.operator,
             disabled=row.disabled,
             verified=verified,
+            jwks=row.jwks,
+            not_before=not_before_second(row.not_before),
         )
 
     @classmethod
     def unknown(cls, client_id: str, verified: VerifiedSecrets) -> OAuthClient:
         """Stands for a client id nobody registered: it fails like a wrong secret, as slowly."""
         return cls(client_id, UNUSABLE_HASH, (), None, None, True, verified)
+
+    def secret_check_cached(self, client_secret: str) -> bool:
+        """The secret was verified a moment ago: checking it again costs no scrypt."""
+        return self.verified.cached(self.secret_hash, client_secret)
 
     def get_client_id(self) -> str:
         return self.client_id
@@ -70,7 +85,11 @@ class OAuthClient(rfc6749.ClientMixin):  # type: ignore[misc]
         return matches and not self.disabled
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return endpoint == "token" and method in AUTH_METHODS
+        """A client with registered keys signs (``private_key_jwt``); the others use secrets.
+        A disabled client passes no method."""
+        if endpoint != "token" or self.disabled:
+            return False
+        return method == METHOD if self.jwks else method in SECRET_METHODS
 
     def check_grant_type(self, grant_type: str) -> bool:
         return grant_type in GRANT_TYPES
@@ -113,17 +132,34 @@ class ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[mis
 
 
 class GatewayAuthorizationServer(rfc6749.AuthorizationServer):  # type: ignore[misc]
-    def __init__(self, issuer: TokenIssuer, *, verified: VerifiedSecrets | None = None) -> None:
+    def __init__(
+        self,
+        issuer: TokenIssuer,
+        *,
+        buckets: Buckets,
+        replays: ReplayGuard,
+        audiences: list[str],
+        settings: GatewaySettings,
+        verified: VerifiedSecrets | None = None,
+    ) -> None:
         super().__init__(scopes_supported=None)
         self.issuer = issuer
         self.verified = verified or VerifiedSecrets()
         self.limiter = anyio.CapacityLimiter(MAX_CONCURRENT_CHECKS)
+        self.buckets = buckets
+        self.per_client = Limit(settings.token_checks_per_second, settings.token_checks_burst)
+        self.per_address = Limit(
+            settings.token_checks_per_address_per_second, settings.token_checks_per_address_burst
+        )
+        self.assertions = PrivateKeyJWTAuthentication(audiences=audiences, replays=replays)
         self.register_grant(ClientCredentialsGrant)
         self.register_token_generator("default", self._generate_token)
 
-    async def token_response(self, request: TokenRequest) -> JSONResponse:
+    async def token_response(self, request: TokenRequest, *, cached: bool) -> JSONResponse:
+        """A request whose secret was verified a moment ago needs no scrypt slot; the others
+        queue for one of the few (each scrypt check holds ~16 MiB)."""
         response: JSONResponse = await anyio.to_thread.run_sync(
-            self.create_token_response, request, limiter=self.limiter
+            self.create_token_response, request, limiter=None if cached else self.limiter
         )
         return response
 
@@ -133,8 +169,10 @@ class GatewayAuthorizationServer(rfc6749.AuthorizationServer):  # type: ignore[m
         def lookup(client_id: str) -> OAuthClient:
             return request.clients.get(client_id) or OAuthClient.unknown(client_id, self.verified)
 
+        authentication = ClientAuthentication(lookup)
+        authentication.register(METHOD, self.assertions)
         try:
-            client: OAuthClient = ClientAuthentication(lookup)(request, methods, endpoint)
+            client: OAuthClient = authentication(request, methods, endpoint)
         except InvalidClientError as exc:
             # One answer for an unknown client, a wrong secret and a disabled client, always a 401
             # with WWW-Authenticate (RFC 6749 §5.2), so the answer does not tell which it was.
@@ -159,6 +197,7 @@ class GatewayAuthorizationServer(rfc6749.AuthorizationServer):  # type: ignore[m
             department=client.department,
             operator=client.operator,
             lifetime_seconds=expires_in,
+            issued_at=max(int(time.time()), client.not_before or 0),
         )
         return {
             "access_token": token.access_token,

@@ -1,12 +1,15 @@
 """Forwarding ``/api/<service>/...`` to the service, on aiohttp (ARCHITECTURE, performance notes).
 
 The hot path is a raw ASGI endpoint: no request or response objects, bodies streamed both ways
-in the chunks they arrive in, one pooled keep-alive connection per concurrent call. The gateway
-does not check tokens here: every service verifies the token itself.
+in the chunks they arrive in, one pooled keep-alive connection per concurrent call. The edge
+checks (``gateway.edge.guard``: path, token and revocation, rate limit) run first; the services
+still verify every token themselves. The request body must arrive within
+``proxy_body_timeout_seconds`` (408 otherwise), so slow senders cannot hold upstream connections.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping
 
@@ -16,6 +19,7 @@ from opentelemetry.propagate import inject
 from starlette.types import Message, Receive, Scope, Send
 from yarl import URL
 
+from gateway.edge.addresses import Networks, forwarded_chain
 from pdp_kit.errors import DomainError, problem_response
 from pdp_kit.http import REQUEST_ID
 
@@ -39,6 +43,8 @@ _NOT_FORWARDED = HOP_BY_HOP | {"host", REQUEST_ID, "x-forwarded-proto", "x-forwa
 #: The gateway's server adds its own Date and Server.
 _NOT_RETURNED = HOP_BY_HOP | {"date", "server"}
 _REPLAYABLE = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
+#: Bodies up to this size are read whole before the upstream is called; larger ones stream.
+BUFFERED_BODY_BYTES = 256 * 1024
 
 
 class UpstreamUnreachable(DomainError):
@@ -49,25 +55,40 @@ class UpstreamTimeout(DomainError):
     status, code, title = 504, "upstream-timeout", "后端服务响应超时"
 
 
+class RequestTimeout(DomainError):
+    status, code, title = 408, "request-timeout", "请求体未在时限内送达"
+
+
 class ClientWentAway(Exception):
     """The caller disconnected while its request body was being forwarded."""
 
 
 class Proxy:
-    def __init__(self, session: aiohttp.ClientSession, upstreams: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        upstreams: Mapping[str, str],
+        *,
+        trusted: Networks,
+        body_timeout: float = 30.0,
+    ) -> None:
         self.session = session
         self.upstreams = dict(upstreams)
+        self.trusted = trusted
+        self.body_timeout = body_timeout
 
     async def forward(self, service: str, scope: Scope, receive: Receive, send: Send) -> None:
         url = URL(self.upstreams[service] + _target(scope), encoded=True)
         method: str = scope["method"]
-        headers = _upstream_headers(scope)
+        headers = _upstream_headers(scope, self.trusted)
         try:
-            body, replayable = await _request_body(receive, headers)
+            body, replayable = await _request_body(
+                _with_deadline(receive, self.body_timeout), headers
+            )
             response = await self._send(method, url, headers, body)
         except aiohttp.ServerDisconnectedError as exc:
             if not (replayable and method in _REPLAYABLE):
-                await _problem(send, UpstreamUnreachable(f"{service} 服务断开了连接"))
+                await problem(send, UpstreamUnreachable(f"{service} 服务断开了连接"))
                 log.warning("upstream %s dropped %s %s: %r", service, method, url.path, exc)
                 return
             # A pooled connection the upstream closed just now: one more try on a fresh one.
@@ -77,6 +98,9 @@ class Proxy:
                 await _upstream_failed(send, service, again)
                 return
         except ClientWentAway:
+            return
+        except RequestTimeout as exc:
+            await problem(send, exc)
             return
         except (aiohttp.ClientError, TimeoutError) as exc:
             await _upstream_failed(send, service, exc)
@@ -124,7 +148,21 @@ def _target(scope: Scope) -> str:
     return f"{path}?{query.decode('latin-1')}" if query else path
 
 
-def _upstream_headers(scope: Scope) -> CIMultiDict[str]:
+def _with_deadline(receive: Receive, seconds: float) -> Receive:
+    """Every part of the body must be in before the deadline (slowloris)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+
+    async def receive_by_deadline() -> Message:
+        try:
+            async with asyncio.timeout_at(deadline):
+                return await receive()
+        except TimeoutError:
+            raise RequestTimeout(f"请求体须在 {seconds:g} 秒内送达") from None
+
+    return receive_by_deadline
+
+
+def _upstream_headers(scope: Scope, trusted: Networks) -> CIMultiDict[str]:
     incoming = [
         (name.decode("latin-1"), value.decode("latin-1")) for name, value in scope["headers"]
     ]
@@ -139,9 +177,11 @@ def _upstream_headers(scope: Scope) -> CIMultiDict[str]:
         for name, value in incoming
         if name.lower() not in _NOT_FORWARDED and name.lower() not in listed
     )
-    client = scope.get("client")
-    if client:
-        headers["X-Forwarded-For"] = _forwarded_for(headers.get("X-Forwarded-For"), client[0])
+    chain = forwarded_chain(scope, trusted)
+    if chain:
+        headers["X-Forwarded-For"] = chain
+    else:
+        headers.popall("X-Forwarded-For", None)
     headers["X-Forwarded-Proto"] = scope.get("scheme", "http")
     host = next((value for name, value in incoming if name.lower() == "host"), None)
     if host:
@@ -155,34 +195,37 @@ def _upstream_headers(scope: Scope) -> CIMultiDict[str]:
     return headers
 
 
-def _forwarded_for(prior: str | None, client: str) -> str:
-    """Append the caller, unless uvicorn's ``--proxy-headers`` already resolved it from the
-    chain (then it is the chain's last entry and appending would count it twice)."""
-    if not prior:
-        return client
-    if prior.rsplit(",", 1)[-1].strip() == client:
-        return prior
-    return f"{prior}, {client}"
-
-
 async def _request_body(
     receive: Receive, headers: CIMultiDict[str]
 ) -> tuple[bytes | AsyncIterator[bytes] | None, bool]:
-    """The body as bytes when it came in one piece (most API calls), else a stream.
+    """The body as bytes when it fits in ``BUFFERED_BODY_BYTES`` (most API calls), else a stream.
 
+    A body is read whole before any upstream connection is taken, up to that size: a caller
+    trickling a small body holds only its own connection to the gateway, never one to a service.
     Returns the body and whether it could be sent again.
     """
     first = await receive()
     if first["type"] == "http.disconnect":
         raise ClientWentAway
-    chunk: bytes = first.get("body", b"")
-    if not first.get("more_body", False):
-        if not chunk and "content-length" not in headers and "transfer-encoding" not in headers:
-            return None, True
-        return chunk, True
+    chunks: list[bytes] = [first.get("body", b"")]
+    more = bool(first.get("more_body", False))
+    framed = "content-length" in headers or "transfer-encoding" in headers
+    if not more and not chunks[0] and not framed:
+        return None, True
+    size = len(chunks[0])
+    while more and size < BUFFERED_BODY_BYTES:
+        message: Message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientWentAway
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        more = bool(message.get("more_body", False))
+    if not more:
+        return b"".join(chunks), True
 
     async def stream() -> AsyncIterator[bytes]:
-        yield chunk
+        for chunk in chunks:
+            yield chunk
         while True:
             message: Message = await receive()
             if message["type"] == "http.disconnect":
@@ -199,13 +242,13 @@ async def _upstream_failed(send: Send, service: str, exc: BaseException) -> None
     if isinstance(cause, ClientWentAway):
         return
     if isinstance(cause, DomainError):  # the body limit, hit while streaming the body upstream
-        await _problem(send, cause)
+        await problem(send, cause)
         return
     log.warning("upstream %s unavailable: %r", service, exc)
     if isinstance(exc, TimeoutError):
-        await _problem(send, UpstreamTimeout(f"{service} 服务未在时限内响应"))
+        await problem(send, UpstreamTimeout(f"{service} 服务未在时限内响应"))
     else:
-        await _problem(send, UpstreamUnreachable(f"{service} 服务暂不可达"))
+        await problem(send, UpstreamUnreachable(f"{service} 服务暂不可达"))
 
 
 def _our_cause(exc: BaseException) -> BaseException | None:
@@ -218,8 +261,8 @@ def _our_cause(exc: BaseException) -> BaseException | None:
     return None
 
 
-async def _problem(send: Send, error: DomainError) -> None:
-    response = problem_response(error.to_problem())
+async def problem(send: Send, error: DomainError, headers: dict[str, str] | None = None) -> None:
+    response = problem_response(error.to_problem(), headers=headers)
     await send(
         {
             "type": "http.response.start",

@@ -15,7 +15,8 @@ from fastapi import APIRouter, FastAPI
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from gateway.proxy.forward import Proxy
+from gateway.edge.guard import Refusal
+from gateway.proxy.forward import Proxy, problem
 from gateway.settings import UPSTREAM_SERVICES, GatewaySettings
 
 
@@ -26,7 +27,13 @@ class _Forward:
         self.service = service
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        proxy: Proxy = scope["app"].state.proxy
+        state = scope["app"].state
+        try:
+            await state.edge.admit(scope)
+        except Refusal as refusal:
+            await problem(send, refusal.error, refusal.headers)
+            return
+        proxy: Proxy = state.proxy
         await proxy.forward(self.service, scope, receive, send)
 
 
@@ -48,13 +55,14 @@ async def upstream_session(app: FastAPI) -> AsyncIterator[None]:
     settings: GatewaySettings = app.state.settings
     connector = aiohttp.TCPConnector(
         limit=settings.proxy_max_connections,
+        limit_per_host=settings.proxy_max_connections_per_upstream,
         keepalive_timeout=settings.proxy_keepalive_seconds,
         ttl_dns_cache=60,
     )
     session = aiohttp.ClientSession(
         connector=connector,
         timeout=aiohttp.ClientTimeout(
-            total=None,
+            total=settings.proxy_total_timeout_seconds,
             connect=settings.proxy_connect_timeout_seconds,
             sock_read=settings.proxy_read_timeout_seconds,
         ),
@@ -66,7 +74,12 @@ async def upstream_session(app: FastAPI) -> AsyncIterator[None]:
         skip_auto_headers=("Accept-Encoding", "User-Agent", "Content-Type"),
         raise_for_status=False,
     )
-    app.state.proxy = Proxy(session, settings.upstreams)
+    app.state.proxy = Proxy(
+        session,
+        settings.upstreams,
+        trusted=app.state.trusted_proxies,
+        body_timeout=settings.proxy_body_timeout_seconds,
+    )
     try:
         yield
     finally:

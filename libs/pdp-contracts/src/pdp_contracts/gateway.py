@@ -35,6 +35,8 @@ class ClientRegistered(EventPayload):
     roles: list[str]
     department: str | None = None
     operator: str | None = None
+    #: ``client_secret`` (basic or post) or ``private_key_jwt`` (RFC 7523).
+    auth_method: str = "client_secret"
 
 
 class ClientDisabled(EventPayload):
@@ -47,3 +49,19 @@ class ClientSecretRotated(EventPayload):
     event_type = event_type("gateway", "client_secret", "rotated")
 
     client_id: str
+
+
+class ClientEnabled(EventPayload):
+    """A configured client (``pdp-<service>``) admitted again because its secret was set."""
+
+    event_type = event_type("gateway", "client", "enabled")
+    client_id: str
+
+
+class ClientRateLimitSet(EventPayload):
+    """The bureau set a client's token bucket; ``None`` puts it back on the platform default."""
+
+    event_type = event_type("gateway", "client_rate_limit", "set")
+    client_id: str
+    per_second: float | None
+    burst: int | None

@@ -7,6 +7,7 @@ import re
 import uuid
 
 from opentelemetry import trace
+from opentelemetry.propagate import extract
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -14,6 +15,7 @@ from pdp_kit.errors import PROBLEM_JSON, PayloadTooLarge
 
 REQUEST_ID = "x-request-id"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_tracer = trace.get_tracer("pdp_kit.http")
 
 
 def request_id_from(scope: Scope) -> str:
@@ -40,7 +42,13 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         declared = _content_length(scope)
         if declared is not None and declared > self.max_body_bytes:
-            await _send_too_large(send, request_id, self.max_body_bytes)
+            # Refused before the app (and its request span) runs: a span of its own, so this
+            # answer carries a traceparent like every other.
+            carrier = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            with _tracer.start_as_current_span(
+                "request refused: body too large", context=extract(carrier)
+            ):
+                await _send_too_large(send, request_id, self.max_body_bytes)
             return
         received = 0
         started = False
@@ -60,15 +68,19 @@ class RequestContextMiddleware:
                 started = True
                 headers = MutableHeaders(scope=message)
                 headers["X-Request-ID"] = request_id
-                context = trace.get_current_span().get_span_context()
-                if context.is_valid:
-                    headers["traceparent"] = (
-                        f"00-{context.trace_id:032x}-{context.span_id:016x}-"
-                        f"{int(context.trace_flags):02x}"
-                    )
+                traceparent = _current_traceparent()
+                if traceparent:
+                    headers["traceparent"] = traceparent
             await send(message)
 
         await self.app(scope, limited_receive, send_with_headers)
+
+
+def _current_traceparent() -> str | None:
+    context = trace.get_current_span().get_span_context()
+    if not context.is_valid:
+        return None
+    return f"00-{context.trace_id:032x}-{context.span_id:016x}-{int(context.trace_flags):02x}"
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -84,15 +96,13 @@ def _content_length(scope: Scope) -> int | None:
 async def _send_too_large(send: Send, request_id: str, limit: int) -> None:
     problem = PayloadTooLarge(f"请求体超过 {limit} 字节").to_problem()
     body = json.dumps(problem.model_dump(exclude_none=True), ensure_ascii=False).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", PROBLEM_JSON.encode()),
-                (b"content-length", str(len(body)).encode()),
-                (b"x-request-id", request_id.encode()),
-            ],
-        }
-    )
+    headers = [
+        (b"content-type", PROBLEM_JSON.encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"x-request-id", request_id.encode()),
+    ]
+    traceparent = _current_traceparent()
+    if traceparent:
+        headers.append((b"traceparent", traceparent.encode()))
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})

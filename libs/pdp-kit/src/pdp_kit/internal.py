@@ -1,8 +1,11 @@
-"""Calling another service's internal endpoints, through the gateway, as this service's client.
+"""Calling another service's internal endpoints: directly on its own URL, as this service's client.
 
-Each service has a gateway client ``pdp-<service>`` with the ``service`` role (created by the
-gateway from ``PDP_INTERNAL_CLIENT_SECRET``). :class:`ServiceTokens` takes a token with the
+Each service has a gateway client ``pdp-<service>`` with the ``service`` role, created by the
+gateway from that service's secret (``PDP_<SERVICE>_INTERNAL_CLIENT_SECRET``; the gateway disables
+the client while the secret is unset). :class:`ServiceTokens` takes a token with the
 client-credentials grant (authlib) and reuses it until shortly before it expires.
+:class:`InternalClient` calls ``PDP_<SERVICE>_URL`` with that token: the gateway answers 404 for
+``/api/<service>/internal/...``, so internal calls never go through it.
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ class ServiceTokens:
         cls, settings: ServiceSettings, *, transport: httpx.AsyncBaseTransport | None = None
     ) -> ServiceTokens:
         if not settings.internal_client_secret:
-            raise Unavailable("PDP_INTERNAL_CLIENT_SECRET is not set: no internal client")
+            name = settings.service_name.upper()
+            raise Unavailable(f"PDP_{name}_INTERNAL_CLIENT_SECRET is not set: no internal client")
         return cls(
             token_url=f"{settings.gateway_url.rstrip('/')}/oauth/token",
             client_id=internal_client_id(settings.service_name),
@@ -72,5 +76,68 @@ class ServiceTokens:
                 self._expires_at = time.time() + float(issued.get("expires_in", 300))
             return self._token
 
+    def forget(self, token: str) -> None:
+        """The callee refused ``token`` (a rotated secret ends live tokens): take a new one."""
+        if self._token == token:
+            self._token = None
+
     async def aclose(self) -> None:
         await self._client.aclose()
+
+
+class InternalClient:
+    """``await InternalClient.from_settings(settings, "catalog").get("/records/...")``: a call to
+    ``{PDP_CATALOG_URL}/api/catalog/internal/records/...`` with this service's token. A 401 is
+    retried once with a fresh token; an unreachable service is :class:`Unavailable` (503)."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        base_url: str,
+        tokens: ServiceTokens,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        self.service = service
+        self._prefix = f"/api/{service}/internal"
+        self._tokens = tokens
+        self._http = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=timeout)
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: ServiceSettings,
+        service: str,
+        *,
+        tokens: ServiceTokens | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> InternalClient:
+        return cls(
+            service=service,
+            base_url=settings.service_url(service),
+            tokens=tokens or ServiceTokens.from_settings(settings, transport=transport),
+            transport=transport,
+        )
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """``path`` is relative to ``/api/<service>/internal``."""
+        url = f"{self._prefix}/{path.lstrip('/')}"
+        for attempt in (1, 2):
+            token = await self._tokens.token()
+            try:
+                response = await self._http.request(
+                    method, url, headers={"Authorization": f"Bearer {token}"}, **kwargs
+                )
+            except httpx.HTTPError as exc:
+                raise Unavailable(f"{self.service} 服务暂不可达") from exc
+            if response.status_code != 401 or attempt == 2:
+                return response
+            self._tokens.forget(token)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.request("GET", path, **kwargs)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()

@@ -65,7 +65,9 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PDP_", extra="ignore")
     service_name: ClassVar[str] = "service"
 
-    env: Environment = Environment.DEV
+    #: ``prod`` unless a launcher says otherwise: ``make run`` and compose's dev file say ``dev``,
+    #: the pytest plugin ``test``. A bare launch never creates the published dev bureau client.
+    env: Environment = Environment.PROD
     role: ProcessRole = ProcessRole.ALL
     data_dir: Path = Path(".pdp")
 
@@ -91,9 +93,16 @@ class ServiceSettings(BaseSettings):
     gateway_url: str = "http://127.0.0.1:8000"
     internal_client_secret: str | None = Field(
         default=None,
-        validation_alias="PDP_INTERNAL_CLIENT_SECRET",
-        description="Secret of the services' internal gateway clients (pdp-<service>).",
+        description="Secret of this service's internal gateway client pdp-<service>: "
+        "PDP_<SERVICE>_INTERNAL_CLIENT_SECRET, else PDP_INTERNAL_CLIENT_SECRET.",
     )
+    #: Where each service answers its internal endpoints: called directly, never through the
+    #: gateway, which closes ``/api/<service>/internal/...`` at the edge.
+    catalog_url: str = "http://127.0.0.1:8101"
+    sharing_url: str = "http://127.0.0.1:8102"
+    opening_url: str = "http://127.0.0.1:8103"
+    registry_url: str = "http://127.0.0.1:8104"
+    audit_url: str = "http://127.0.0.1:8105"
 
     max_body_bytes: int = 2 * 1024 * 1024
     relay_batch_size: int = 2000
@@ -131,8 +140,16 @@ class ServiceSettings(BaseSettings):
         if self.resolved_database_url().startswith("sqlite"):
             problems.append("SQLite is for the zero-setup run; set PDP_DATABASE_URL")
         if self.internal_client_secret is not None and len(self.internal_client_secret) < 32:
-            problems.append("PDP_INTERNAL_CLIENT_SECRET needs at least 32 characters")
+            name = f"PDP_{self.service_name.upper()}_INTERNAL_CLIENT_SECRET"
+            problems.append(f"{name} needs at least 32 characters")
         return problems
+
+    def service_url(self, service: str) -> str:
+        """``PDP_<SERVICE>_URL``: the base URL of a platform service's own API."""
+        url = getattr(self, f"{service}_url", None)
+        if not isinstance(url, str):
+            raise ValueError(f"unknown platform service {service!r}")
+        return url.rstrip("/")
 
     @property
     def is_dev_or_test(self) -> bool:

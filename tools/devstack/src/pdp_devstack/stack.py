@@ -53,7 +53,7 @@ class StackConfig:
     def environment(self, bootstrap: str, *, embedded_broker: bool) -> dict[str, str]:
         """The variables every child gets (what the user set wins where it applies)."""
         env = dict(os.environ)
-        env.setdefault("PDP_ENV", "dev")
+        env.setdefault("PDP_ENV", "dev")  # said explicitly: a bare launch is prod
         env.setdefault("PDP_LOG_JSON", "false")
         env["PDP_DATA_DIR"] = str(self.data_dir)
         env["PDP_KAFKA_BOOTSTRAP"] = bootstrap
@@ -63,16 +63,20 @@ class StackConfig:
         env["PDP_GATEWAY_URL"] = self.gateway_url
         # The DCAT export's IRIs and hydra:next point where the gateway serves the platform.
         env.setdefault("PDP_CATALOG_PUBLIC_BASE_URL", self.gateway_url)
-        # The services' internal gateway clients (pdp-<service>): a fresh secret each dev run.
-        env.setdefault("PDP_INTERNAL_CLIENT_SECRET", secrets.token_urlsafe(32))
+        # Each service's own gateway client (pdp-<service>): a fresh secret per service and run.
+        # A child reads only its own (PDP_<SERVICE>_...); the gateway reads all five.
+        for name in SERVICES:
+            env.setdefault(f"PDP_{name.upper()}_INTERNAL_CLIENT_SECRET", secrets.token_urlsafe(32))
         if embedded_broker:
             # Tansu refuses idempotent producers and waits out the rebalance timeout on each join.
             env["PDP_KAFKA_IDEMPOTENCE"] = "false"
             env.setdefault("PDP_KAFKA_REBALANCE_TIMEOUT_MS", "1000")
         for process in self.processes():
             if process.name != "gateway":
-                key = f"PDP_GATEWAY_UPSTREAM_{process.name.upper()}"
-                env.setdefault(key, f"http://{self.host}:{process.port}")
+                url = f"http://{self.host}:{process.port}"
+                env.setdefault(f"PDP_GATEWAY_UPSTREAM_{process.name.upper()}", url)
+                # where the other services call its internal endpoints, never via the gateway
+                env.setdefault(f"PDP_{process.name.upper()}_URL", url)
         return env
 
     def admin_credentials(self) -> tuple[str, str]:

@@ -43,6 +43,8 @@ class Supervisor:
             "--port",
             str(process.port),
             "--no-access-log",
+            # the gateway judges X-Forwarded-For itself (PDP_GATEWAY_TRUSTED_PROXIES)
+            *(["--no-proxy-headers"] if process.name == "gateway" else []),
             "--timeout-graceful-shutdown",
             "10",
             env=self.env,

@@ -8,6 +8,7 @@ from pdp_kit.auth.principal import (
     Role,
     require_department_or,
     require_role,
+    require_service,
     visible_to,
 )
 from pdp_kit.auth.tokens import TokenIssuer, TokenVerifier
@@ -23,5 +24,6 @@ __all__ = [
     "current_principal",
     "require_department_or",
     "require_role",
+    "require_service",
     "visible_to",
 ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from pdp_kit.errors import Forbidden, NotFound
+from pdp_kit.settings import internal_client_id
 
 
 class Role(StrEnum):
@@ -57,6 +58,14 @@ def require_role(principal: Principal, *roles: Role) -> None:
     """Raise 403 unless the caller holds one of ``roles``."""
     if not principal.has(*roles):
         raise Forbidden(f"需要以下角色之一：{', '.join(sorted(roles))}")
+
+
+def require_service(principal: Principal, *services: str) -> None:
+    """Raise 403 unless one of the named platform services calls (its own ``pdp-<service>``
+    client, role ``service``): an internal endpoint says which services may read it."""
+    callers = {internal_client_id(service) for service in services}
+    if not (principal.has(Role.SERVICE) and principal.client_id in callers):
+        raise Forbidden(f"仅限以下平台服务调用：{', '.join(sorted(services))}")
 
 
 def require_department_or(principal: Principal, department: str, *roles: Role) -> None:

@@ -136,7 +136,13 @@ as_assessor = pytest.fixture(_role_fixture(Role.ASSESSOR), name="as_assessor")
 as_municipal = pytest.fixture(_role_fixture(Role.MUNICIPAL), name="as_municipal")
 as_public = pytest.fixture(_role_fixture(Role.PUBLIC), name="as_public")
 as_ops = pytest.fixture(_role_fixture(Role.OPS), name="as_ops")
-as_service = pytest.fixture(_role_fixture(Role.SERVICE), name="as_service")
+
+
+@pytest.fixture
+def as_service(auth: Auth) -> dict[str, str]:
+    """Headers of the sharing service's own client ``pdp-sharing`` (role ``service``);
+    ``auth.headers(Role.SERVICE, client_id="pdp-audit")`` for another service."""
+    return auth.headers(Role.SERVICE, client_id="pdp-sharing")
 
 
 @pytest.fixture

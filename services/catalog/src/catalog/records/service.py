@@ -22,7 +22,7 @@ from catalog.resources.models import Resource, ResourceVersion
 from catalog.resources.service import find_resource
 from catalog.upsert import upsert
 from pdp_contracts.catalog import RecordsIngested
-from pdp_kit.auth import Principal, Role, require_role
+from pdp_kit.auth import Principal, require_service
 from pdp_kit.db import utcnow
 from pdp_kit.errors import FieldProblem, Invalid, NotFound, PayloadTooLarge, ProblemField
 from pdp_kit.events.outbox import record_event
@@ -167,8 +167,9 @@ async def read_records(
     principal: Principal,
 ) -> RecordsPage:
     """For the platform's own services only (sharing's grants, opening's listings), which check
-    their callers' entitlement themselves; a department or the bureau gets 403 (Art. 19)."""
-    require_role(principal, Role.SERVICE)
+    their callers' entitlement themselves; a department, the bureau or another service gets 403
+    (Art. 19)."""
+    require_service(principal, "sharing", "opening", "registry")
     resource = await session.get(Resource, resource_id)
     if resource is None:
         raise NotFound(f"资源 {resource_id} 不存在")
