@@ -5,6 +5,8 @@ from fastapi import FastAPI
 
 from gateway.clients.bootstrap import bootstrap_client, internal_clients
 from gateway.clients.routes import router as clients_router
+from gateway.console.auth import install_console
+from gateway.console.routes import router as console_router
 from gateway.netlog.buffer import network_log
 from gateway.netlog.middleware import NetworkLogMiddleware
 from gateway.oauth.keys import token_service
@@ -12,6 +14,8 @@ from gateway.oauth.routes import router as oauth_router
 from gateway.proxy.routes import router as proxy_router
 from gateway.proxy.routes import upstream_readiness, upstream_session
 from gateway.settings import GatewaySettings
+from gateway.staff.bootstrap import bootstrap_staff
+from gateway.staff.routes import router as staff_router
 from pdp_kit.migrations import locate
 from pdp_kit.service import ServiceDefinition, create_service_app
 
@@ -21,17 +25,25 @@ definition = ServiceDefinition(
     description="OAuth 2.0 clients and tokens, routing to the services, the network log.",
     settings_class=GatewaySettings,
     migrations_dir=locate(__file__),
-    routers=(clients_router,),
-    root_routers=(oauth_router, proxy_router),
+    routers=(clients_router, staff_router),
+    root_routers=(oauth_router, proxy_router, console_router),
     # Entered in order, left in reverse: the network log's last flush runs while the database
     # is still there and after the last proxied call.
-    extensions=(token_service, bootstrap_client, internal_clients, upstream_session, network_log),
+    extensions=(
+        token_service,
+        bootstrap_client,
+        bootstrap_staff,
+        internal_clients,
+        upstream_session,
+        network_log,
+    ),
     readiness=(upstream_readiness,),
 )
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app = create_service_app(definition, settings)
+    install_console(app)
     # Outermost of the middleware, so the log sees the final status and every byte.
     app.add_middleware(NetworkLogMiddleware)
     return app
