@@ -4,7 +4,7 @@ from typing import Any
 
 import httpx
 
-from pdp_contracts.gateway import StaffSignedIn, StaffUserLocked
+from pdp_contracts.gateway import RequestLogged, StaffSignedIn, StaffUserLocked
 from pdp_kit.settings import DEV_ADMIN_ID, DEV_ADMIN_SECRET
 from pdp_kit.testing.spies import OutboxSpy
 
@@ -172,6 +172,21 @@ async def test_the_bootstrap_admin_is_a_bureau_staff_user_in_dev_and_test(browse
     assert response.status_code == 303
     home = await browser.http.get("/console")
     assert DEV_ADMIN_ID in home.text and "bureau" in home.text
+
+
+async def test_console_requests_are_logged_with_the_staff_user_as_caller(
+    app: Any, staff: Any, browsers: Any, outbox: OutboxSpy
+) -> None:
+    user = await staff(username="yang.guang", roles=["ops"])
+    browser = browsers()
+    await browser.sign_in("yang.guang", user["password"])
+
+    await browser.http.get("/console")
+    await app.state.netlog.flush()
+
+    logged = [e.payload(RequestLogged) for e in await outbox.events(RequestLogged.event_type)]
+    (home,) = [entry for entry in logged if entry.path == "/console"]
+    assert (home.status, home.client_id) == (200, "staff:yang.guang")
 
 
 def _error(response: httpx.Response) -> str:
