@@ -4,7 +4,7 @@ from typing import Any
 
 import httpx
 
-from pdp_contracts.gateway import StaffUserCreated
+from pdp_contracts.gateway import StaffUserCreated, StaffUserDisabled
 from pdp_kit.testing.spies import OutboxSpy
 
 
@@ -86,3 +86,31 @@ async def test_a_taken_username_is_a_conflict(
 
     assert again.status_code == 409
     assert again.json()["type"].endswith("username-taken")
+
+
+async def test_disabling_a_user_ends_their_sessions_and_sign_ins(
+    client: httpx.AsyncClient,
+    as_bureau: dict[str, str],
+    auth: Any,
+    staff: Any,
+    browsers: Any,
+    outbox: OutboxSpy,
+) -> None:
+    user = await staff(username="song.jie", roles=["ops"])
+    browser = browsers()
+    await browser.sign_in("song.jie", user["password"])
+    path = f"/api/gateway/users/{user['user_id']}/disable"
+    assert (await client.post(path, headers=auth.headers("ops"))).status_code == 403
+    assert (await browser.http.get("/console")).status_code == 200
+
+    disabled = await client.post(path, headers=as_bureau)
+    again = await client.post(path, headers=as_bureau)
+
+    assert disabled.status_code == 200
+    assert disabled.json()["status"] == "disabled"
+    assert again.status_code == 200
+    assert (await browser.http.get("/console")).status_code == 303
+    assert (await browsers().sign_in("song.jie", user["password"])).status_code == 401
+    assert len(await outbox.events(StaffUserDisabled.event_type)) == 1
+    missing = await client.post("/api/gateway/users/nobody/disable", headers=as_bureau)
+    assert missing.status_code == 404

@@ -35,6 +35,15 @@ async def list_users(
     return await service.list_users(session, page=page, principal=principal)
 
 
+@router.post("/{user_id}/disable", response_model=StaffUserPublic)
+async def disable_user(
+    user_id: str, session: SessionDep, principal: CurrentPrincipal
+) -> StaffUserPublic:
+    """End a staff user's access (bureau only): sign-in is refused and their open console
+    sessions end at once. Publishes `gateway.staff_user.disabled.v1`."""
+    return await service.disable_user(session, user_id=user_id, principal=principal)
+
+
 @router.post("/{user_id}/totp", response_model=TotpEnrolment)
 async def begin_totp(user_id: str, session: SessionDep, staff: CsrfCheckedStaff) -> TotpEnrolment:
     """Start TOTP enrolment (RFC 6238) for the signed-in user themself: console session cookie

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from gateway.clients.hashing import new_client_id
+from gateway.console.models import ConsoleSession
 from gateway.staff import credentials
 from gateway.staff.models import StaffUser
 from gateway.staff.schemas import (
@@ -19,7 +20,12 @@ from gateway.staff.schemas import (
     StaffUserRegistered,
     TotpEnrolment,
 )
-from pdp_contracts.gateway import StaffPasswordChanged, StaffTotpEnrolled, StaffUserCreated
+from pdp_contracts.gateway import (
+    StaffPasswordChanged,
+    StaffTotpEnrolled,
+    StaffUserCreated,
+    StaffUserDisabled,
+)
 from pdp_kit.auth import Principal, Role, require_role
 from pdp_kit.db import get_for_update, utcnow
 from pdp_kit.errors import Conflict, Forbidden, Invalid, NotFound
@@ -103,6 +109,31 @@ async def list_users(
         to_public=to_public,
         cursor_of=lambda user: user.username,
     )
+
+
+async def disable_user(
+    session: AsyncSession, *, user_id: str, principal: Principal
+) -> StaffUserPublic:
+    """The bureau ends a person's access at once: no sign-in, live sessions ended. Disabling
+    twice changes nothing the second time."""
+    require_role(principal, Role.BUREAU)
+    user = await get_for_update(session, StaffUser, user_id)
+    if user is None:
+        raise NotFound(f"用户 {user_id} 不存在")
+    if user.status != StaffStatus.DISABLED:
+        user.status = StaffStatus.DISABLED.value
+        await session.execute(
+            delete(ConsoleSession).where(col(ConsoleSession.user_id) == user.user_id)
+        )
+        await record_event(
+            session,
+            StaffUserDisabled(user_id=user.user_id, username=user.username),
+            subject=user.user_id,
+            actor=principal.client_id,
+            department=user.department,
+        )
+        await session.flush()
+    return to_public(user)
 
 
 async def begin_totp(

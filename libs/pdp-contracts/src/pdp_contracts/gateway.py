@@ -91,3 +91,12 @@ class StaffSignedIn(EventPayload):
 
     user_id: str
     username: str
+
+
+class StaffUserDisabled(EventPayload):
+    """The bureau ended a staff user's access: no sign-in, and their live sessions are ended."""
+
+    event_type = event_type("gateway", "staff_user", "disabled")
+
+    user_id: str
+    username: str
