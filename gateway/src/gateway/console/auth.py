@@ -15,6 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
+from fastapi.security import APIKeyHeader
 
 from gateway.console.sessions import SessionPolicy, resolve_session
 from gateway.settings import GatewaySettings
@@ -26,6 +27,13 @@ from pdp_kit.errors import Forbidden, Unauthenticated, problem_response
 LOGIN_PATH = "/console/login"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
+
+
+_csrf_header = APIKeyHeader(
+    name=CSRF_HEADER,
+    auto_error=False,
+    description="控制台会话的 CSRF 令牌（登录后页面中的 csrf_token）",
+)
 
 
 class CsrfRejected(Forbidden):
@@ -93,8 +101,12 @@ async def current_staff(request: Request, session: SessionDep) -> Staff:
 CurrentStaff = Annotated[Staff, Depends(current_staff)]
 
 
-async def csrf_checked_staff(request: Request, staff: CurrentStaff) -> Staff:
-    presented = request.headers.get(CSRF_HEADER)
+async def csrf_checked_staff(
+    request: Request,
+    staff: CurrentStaff,
+    header: Annotated[str | None, Depends(_csrf_header)],
+) -> Staff:
+    presented = header
     if presented is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
