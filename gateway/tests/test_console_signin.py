@@ -33,7 +33,7 @@ async def test_signing_in_sets_a_secure_httponly_strict_cookie_and_opens_the_con
     assert {"httponly", "secure", "samesite=strict", "path=/"} <= flags
     home = await browser.http.get("/console")
     assert home.status_code == 200
-    assert "chen.jing" in home.text and "D002" in home.text and "department" in home.text
+    assert "chen.jing" in home.text and "角色：部门；部门：D002" in home.text
     assert "退出登录" in home.text and "/api/catalog/docs" in home.text
     assert "frame-ancestors 'none'" in home.headers["content-security-policy"]
     assert home.headers["cache-control"] == "no-store"
@@ -171,7 +171,7 @@ async def test_the_bootstrap_admin_is_a_bureau_staff_user_in_dev_and_test(browse
 
     assert response.status_code == 303
     home = await browser.http.get("/console")
-    assert DEV_ADMIN_ID in home.text and "bureau" in home.text
+    assert DEV_ADMIN_ID in home.text and "区数据局" in home.text
 
 
 async def test_console_requests_are_logged_with_the_staff_user_as_caller(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,28 @@ SECURITY_HEADERS = {
 }
 
 
+#: How the console names each role (DOMAIN: who acts).
+ROLE_LABELS = {
+    "bureau": "区数据局",
+    "datacenter": "区数据发展中心",
+    "department": "部门",
+    "cyberspace": "区委网信办",
+    "assessor": "第三方评估机构",
+    "ops": "平台运维",
+}
+
+
+def role_labels(roles: Iterable[str]) -> str:
+    """``{{ staff.roles | roles }}``: the roles in Chinese, in a stable order."""
+    return "、".join(ROLE_LABELS.get(str(role), str(role)) for role in sorted(roles))
+
+
 @functools.cache
 def templates() -> Jinja2Templates:
     """Built on first use (no import-time work); autoescaping is on for every page."""
-    return Jinja2Templates(directory=HERE / "templates")
+    built = Jinja2Templates(directory=HERE / "templates")
+    built.env.filters["roles"] = role_labels
+    return built
 
 
 def render(
