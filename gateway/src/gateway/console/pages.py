@@ -5,14 +5,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
-from starlette.templating import Jinja2Templates
 
 from gateway.console.auth import CSRF_FIELD, Staff
+
+if TYPE_CHECKING:
+    from starlette.templating import Jinja2Templates
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -48,7 +50,10 @@ def role_labels(roles: Iterable[str]) -> str:
 
 @functools.cache
 def templates() -> Jinja2Templates:
-    """Built on first use (no import-time work); autoescaping is on for every page."""
+    """Built on first use (no import-time work; Jinja2 itself is imported then, keeping the
+    gateway's start lean); autoescaping is on for every page."""
+    from starlette.templating import Jinja2Templates
+
     built = Jinja2Templates(directory=HERE / "templates")
     built.env.filters["roles"] = role_labels
     return built

@@ -13,7 +13,6 @@ from datetime import datetime
 
 import anyio.to_thread
 import pyotp
-import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -69,6 +68,8 @@ def otpauth_uri(secret: str, username: str) -> str:
 
 def qr_code(uri: str) -> str:
     """The enrolment QR code as an SVG data URI, drawn here: no image service is called."""
+    import segno
+
     return str(segno.make(uri, error="m").svg_data_uri(scale=5, border=2))
 
 
