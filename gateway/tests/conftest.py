@@ -2,7 +2,8 @@ import asyncio
 import base64
 import hashlib
 import socket
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -209,3 +210,67 @@ def asgi_client() -> Any:
         return httpx.AsyncClient(transport=transport, base_url="http://service.pdp.test")
 
     return make
+class Browser:
+    """A browser on the console: its own cookie jar, over HTTPS so Secure cookies come back."""
+
+    CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+    def __init__(self, app: Any) -> None:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        self.http = httpx.AsyncClient(transport=transport, base_url="https://gateway.pdp.test")
+
+    async def sign_in(self, username: str, password: str, totp: str = "") -> httpx.Response:
+        page = await self.http.get("/console/login")
+        assert page.status_code == 200, page.text
+        form = {"username": username, "password": password, "totp": totp}
+        return await self.http.post("/console/login", data={**form, "csrf_token": _csrf(page)})
+
+    async def csrf(self) -> str:
+        """The session's CSRF token, as a console page carries it."""
+        page = await self.http.get("/console")
+        assert page.status_code == 200, page.text
+        return _csrf(page)
+
+
+def _csrf(page: httpx.Response) -> str:
+    found = Browser.CSRF.search(page.text)
+    assert found, page.text
+    return found.group(1)
+
+
+@pytest.fixture
+async def browsers(app: Any) -> AsyncIterator[Callable[[], Browser]]:
+    """``browsers()`` opens a new browser (a new cookie jar) on the gateway."""
+    opened: list[Browser] = []
+
+    def open_browser() -> Browser:
+        opened.append(Browser(app))
+        return opened[-1]
+
+    yield open_browser
+    for browser in opened:
+        await browser.http.aclose()
+
+
+async def register_staff(
+    client: httpx.AsyncClient, as_bureau: dict[str, str], **data: Any
+) -> dict[str, Any]:
+    body = {"username": "zhang.wei", "roles": ["bureau"], "password": STAFF_PASSWORD, **data}
+    response = await client.post("/api/gateway/users", json=body, headers=as_bureau)
+    assert response.status_code == 201, response.text
+    user: dict[str, Any] = response.json()
+    user["password"] = body["password"]  # what the test signs in with
+    return user
+
+
+@pytest.fixture
+def staff(client: httpx.AsyncClient, as_bureau: dict[str, str]) -> Any:
+    """``await staff(**fields)`` registers a staff user through the API (bureau token)."""
+
+    async def register(**data: Any) -> dict[str, Any]:
+        return await register_staff(client, as_bureau, **data)
+
+    return register
+
+
+STAFF_PASSWORD = "correct horse battery"

@@ -5,7 +5,12 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from pdp_contracts.gateway import NETLOG_TOPIC, ClientRegistered, RequestLogged
+from pdp_contracts.gateway import (
+    NETLOG_TOPIC,
+    ClientRegistered,
+    RequestLogged,
+    StaffUserCreated,
+)
 from pdp_kit.events.envelope import Event
 from pdp_kit.models import OutboxMessage
 from pdp_kit.settings import DEV_ADMIN_ID
@@ -49,6 +54,7 @@ async def test_netlog_events_go_to_the_netlog_topic_and_client_events_do_not(
     assert routes == {
         (RequestLogged.event_type, NETLOG_TOPIC),
         (ClientRegistered.event_type, "pdp.gateway.events"),
+        (StaffUserCreated.event_type, "pdp.gateway.events"),  # the dev bureau staff user
     }
 
 

@@ -6,6 +6,8 @@ from fastapi import FastAPI
 from gateway.clients.bootstrap import bootstrap_client, internal_clients
 from gateway.clients.routes import router as clients_router
 from gateway.clients.states import client_states
+from gateway.console.auth import install_console
+from gateway.console.routes import router as console_router
 from gateway.edge.guard import edge, rate_buckets
 from gateway.edge.metrics import MetricsAccess
 from gateway.netlog.buffer import network_log
@@ -15,6 +17,8 @@ from gateway.oauth.routes import router as oauth_router
 from gateway.proxy.routes import router as proxy_router
 from gateway.proxy.routes import upstream_readiness, upstream_session
 from gateway.settings import GatewaySettings
+from gateway.staff.bootstrap import bootstrap_staff
+from gateway.staff.routes import router as staff_router
 from pdp_kit.migrations import locate
 from pdp_kit.service import ServiceDefinition, create_service_app
 
@@ -24,12 +28,13 @@ definition = ServiceDefinition(
     description="OAuth 2.0 clients and tokens, routing to the services, the network log.",
     settings_class=GatewaySettings,
     migrations_dir=locate(__file__),
-    routers=(clients_router,),
-    root_routers=(oauth_router, proxy_router),
+    routers=(clients_router, staff_router),
+    root_routers=(oauth_router, proxy_router, console_router),
     # Entered in order, left in reverse: the network log's last flush runs while the database
     # is still there and after the last proxied call.
     extensions=(
         bootstrap_client,
+        bootstrap_staff,
         internal_clients,
         client_states,
         rate_buckets,
@@ -45,6 +50,7 @@ definition = ServiceDefinition(
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app = create_service_app(definition, settings)
     app.add_middleware(MetricsAccess)
+    install_console(app)
     # Outermost of the middleware, so the log sees the final status and every byte.
     app.add_middleware(NetworkLogMiddleware)
     return app

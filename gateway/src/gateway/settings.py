@@ -13,7 +13,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from pdp_kit.auth.tokens import MAX_LIFETIME_SECONDS
-from pdp_kit.settings import DEV_ADMIN_ID, DEV_ADMIN_SECRET, ServiceSettings
+from pdp_kit.settings import DEV_ADMIN_ID, DEV_ADMIN_SECRET, Environment, ServiceSettings
 
 #: The services behind the gateway, each served under ``/api/<name>``.
 UPSTREAM_SERVICES = ("catalog", "sharing", "opening", "registry", "audit")
@@ -106,6 +106,21 @@ class GatewaySettings(ServiceSettings):
     netlog_flush_seconds: float = Field(default=0.1, gt=0)
     #: Entries kept in memory while the database cannot take them; beyond this the oldest go.
     netlog_max_pending: int = Field(default=100_000, ge=1)
+
+    # Staff sign-in and console sessions (Art. 32).
+    staff_max_failed_attempts: int = Field(default=5, ge=1)
+    staff_lockout_seconds: int = Field(default=15 * 60, ge=1)
+    console_session_seconds: int = Field(default=8 * 3600, ge=1)
+    console_idle_seconds: int = Field(default=30 * 60, ge=1)
+    console_cookie_secure: bool | None = Field(
+        default=None, description="Secure cookies; on everywhere but in dev when unset."
+    )
+
+    @property
+    def console_cookies_secure(self) -> bool:
+        if self.console_cookie_secure is not None:
+            return self.console_cookie_secure
+        return self.env != Environment.DEV
 
     @property
     def resolved_signing_key_file(self) -> Path:

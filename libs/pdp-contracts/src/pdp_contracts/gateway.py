@@ -65,3 +65,54 @@ class ClientRateLimitSet(EventPayload):
     client_id: str
     per_second: float | None
     burst: int | None
+# Staff users of the console (Art. 32, 34: identity authentication, and who did what).
+
+
+class StaffUserCreated(EventPayload):
+    event_type = event_type("gateway", "staff_user", "created")
+
+    user_id: str
+    username: str
+    roles: list[str]
+    department: str | None = None
+
+
+class StaffPasswordChanged(EventPayload):
+    event_type = event_type("gateway", "staff_password", "changed")
+
+    user_id: str
+    username: str
+
+
+class StaffUserLocked(EventPayload):
+    """Too many failed sign-ins in a row: the account refuses every sign-in until ``until``."""
+
+    event_type = event_type("gateway", "staff_user", "locked")
+
+    user_id: str
+    username: str
+    failed_attempts: int
+    until: datetime
+
+
+class StaffTotpEnrolled(EventPayload):
+    event_type = event_type("gateway", "staff_totp", "enrolled")
+
+    user_id: str
+    username: str
+
+
+class StaffSignedIn(EventPayload):
+    event_type = event_type("gateway", "staff", "signed_in")
+
+    user_id: str
+    username: str
+
+
+class StaffUserDisabled(EventPayload):
+    """The bureau ended a staff user's access: no sign-in, and their live sessions are ended."""
+
+    event_type = event_type("gateway", "staff_user", "disabled")
+
+    user_id: str
+    username: str
