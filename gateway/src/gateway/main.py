@@ -5,6 +5,8 @@ from fastapi import FastAPI
 
 from gateway.clients.bootstrap import bootstrap_client, internal_clients
 from gateway.clients.routes import router as clients_router
+from gateway.municipal.routes import router as municipal_router
+from gateway.municipal.runner import municipal_adapters
 from gateway.netlog.buffer import network_log
 from gateway.netlog.middleware import NetworkLogMiddleware
 from gateway.oauth.keys import token_service
@@ -12,6 +14,8 @@ from gateway.oauth.routes import router as oauth_router
 from gateway.proxy.routes import router as proxy_router
 from gateway.proxy.routes import upstream_readiness, upstream_session
 from gateway.settings import GatewaySettings
+from gateway.subscriptions import subscriptions
+from gateway.worker import sweeps
 from pdp_kit.migrations import locate
 from pdp_kit.service import ServiceDefinition, create_service_app
 
@@ -21,11 +25,20 @@ definition = ServiceDefinition(
     description="OAuth 2.0 clients and tokens, routing to the services, the network log.",
     settings_class=GatewaySettings,
     migrations_dir=locate(__file__),
-    routers=(clients_router,),
+    routers=(clients_router, municipal_router),
+    subscriptions=subscriptions,
+    sweeps=sweeps,
     root_routers=(oauth_router, proxy_router),
     # Entered in order, left in reverse: the network log's last flush runs while the database
     # is still there and after the last proxied call.
-    extensions=(token_service, bootstrap_client, internal_clients, upstream_session, network_log),
+    extensions=(
+        token_service,
+        bootstrap_client,
+        internal_clients,
+        upstream_session,
+        network_log,
+        municipal_adapters,
+    ),
     readiness=(upstream_readiness,),
 )
 

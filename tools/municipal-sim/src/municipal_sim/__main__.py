@@ -1,0 +1,31 @@
+"""``python -m municipal_sim`` / ``municipal-sim``: serve the simulator.
+
+``MUNICIPAL_SIM_PORT`` (default 8190), ``MUNICIPAL_SIM_HOST`` (default 127.0.0.1) and the one
+client it accepts, ``MUNICIPAL_SIM_CLIENT_ID`` / ``MUNICIPAL_SIM_CLIENT_SECRET`` (development
+defaults ``pdp-changning`` / ``dev-only-municipal-secret``).
+"""
+
+import os
+
+import uvicorn
+
+from municipal_sim.app import create_app
+
+DEFAULT_PORT = 8190
+
+
+def main() -> None:
+    app = create_app(
+        client_id=os.environ.get("MUNICIPAL_SIM_CLIENT_ID", "pdp-changning"),
+        client_secret=os.environ.get("MUNICIPAL_SIM_CLIENT_SECRET", "dev-only-municipal-secret"),
+    )
+    uvicorn.run(
+        app,
+        host=os.environ.get("MUNICIPAL_SIM_HOST", "127.0.0.1"),
+        port=int(os.environ.get("MUNICIPAL_SIM_PORT", DEFAULT_PORT)),
+        log_level=os.environ.get("MUNICIPAL_SIM_LOG_LEVEL", "warning"),
+    )
+
+
+if __name__ == "__main__":
+    main()
