@@ -52,7 +52,7 @@ def upgrade() -> None:
     sa.Column('hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('tx_id', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
     sa.Column('failure_reported', sa.Boolean(), nullable=False),
-    sa.Column('check_due', sa.Boolean(), nullable=False),
+    sa.Column('check_for', sa.Date(), nullable=True),
     sa.Column('checked_on', sa.Date(), nullable=True),
     sa.PrimaryKeyConstraint('idempotency_key')
     )

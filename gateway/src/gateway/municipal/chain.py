@@ -170,7 +170,9 @@ async def push_due(
                 continue
             if settle(push, outcome, now=now, backoff=backoff):
                 push.tx_id = str(outcome.answer["tx_id"])
-                push.checked_on = today_in_shanghai()
+                # Just chained counts as checked: today's reconciliation need not read it back.
+                today = today_in_shanghai()
+                push.checked_on = max(push.checked_on or today, today)
                 await _tell_catalog(session, push, _receipt(push, ChainStatus.CHAINED))
                 chained += 1
             elif outcome.final or (push.attempts >= report_after and not push.failure_reported):
@@ -191,10 +193,10 @@ async def mark_for_reconciliation(session: AsyncSession, as_of: date) -> dict[st
         update(ChainPush)
         .where(
             col(ChainPush.status) == DeliveryStatus.DONE,
-            col(ChainPush.check_due).is_(False),
+            col(ChainPush.check_for).is_(None),
             (col(ChainPush.checked_on).is_(None)) | (col(ChainPush.checked_on) < as_of),
         )
-        .values(check_due=True)
+        .values(check_for=as_of)
     )
     waiting = await session.scalar(
         select(col(ChainPush.idempotency_key)).where(
@@ -216,7 +218,7 @@ async def check_due(
         keys = list(
             await session.scalars(
                 select(col(ChainPush.idempotency_key))
-                .where(col(ChainPush.check_due).is_(True))
+                .where(col(ChainPush.check_for).is_not(None))
                 .limit(limit)
             )
         )
@@ -236,9 +238,9 @@ async def check_due(
             break  # the chain is down: the marks stay, the next round tries again
         async with sessionmaker() as session, session.begin():
             current = await get_for_update(session, ChainPush, key)
-            if current is None or not current.check_due:
+            if current is None or current.check_for is None:
                 continue
-            current.check_due = False
+            current.checked_on, current.check_for = current.check_for, None
             if missing:
                 current.status = DeliveryStatus.PENDING
                 current.next_attempt_at = now
@@ -246,6 +248,4 @@ async def check_due(
                 current.failure_reported = False
                 current.last_error = "对账：目录链上缺少该条目或哈希不符，重新上链"
                 requeued += 1
-            else:
-                current.checked_on = today_in_shanghai()
     return requeued

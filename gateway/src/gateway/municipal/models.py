@@ -51,8 +51,8 @@ class ChainPush(Delivery, GatewayTable, table=True):
     hash: str = Field(max_length=64)
     tx_id: str | None = Field(default=None, max_length=80)
     failure_reported: bool = False
-    #: Set by the daily reconciliation; cleared once the chain is seen to hold the entry.
-    check_due: bool = False
+    #: The day the daily reconciliation asked for a check; cleared when the check is done.
+    check_for: date | None = None
     checked_on: date | None = None
 
 

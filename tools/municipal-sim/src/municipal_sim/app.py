@@ -74,6 +74,9 @@ def create_app(
             await asyncio.sleep(state.faults.slow)
         if state.take_fault("fail"):
             return _problem(503, "市级平台暂不可用（模拟）")
+        writes = request.method == "POST" and path != "/oauth/token"
+        if writes and state.take_fault("refuse"):
+            return _problem(422, "市级平台拒收（模拟）")
         return await call_next(request)
 
     def bearer(authorization: Annotated[str | None, Header()] = None) -> None:

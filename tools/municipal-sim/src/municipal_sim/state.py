@@ -39,6 +39,9 @@ class Faults(BaseModel):
     lose: int = Field(
         default=0, ge=-1, description="next N writes are done, then answered 503 (lost answer)"
     )
+    refuse: int = Field(
+        default=0, ge=-1, description="next N writes answer 422, as a refusal for good"
+    )
     slow: float = Field(default=0.0, ge=0, le=120, description="seconds each request is delayed")
     duplicate: bool = Field(
         default=False, description="feeds deliver every item twice and repeat the last page"
@@ -99,7 +102,7 @@ class SimState:
         return issued is not None and (now() - issued).total_seconds() < self.token_lifetime
 
     def take_fault(self, name: str) -> bool:
-        """Consume one of the ``fail`` or ``lose`` switches; True when this request is hit."""
+        """Consume one of the ``fail``, ``refuse`` or ``lose`` switches; True when this request is hit."""
         left: int = getattr(self.faults, name)
         if left == 0:
             return False
