@@ -61,8 +61,12 @@ class MunicipalAdapters:
         )
 
     async def step(self, now: datetime | None = None) -> dict[str, int | str]:
-        """One round of every adapter; returns what each did (or why it could not)."""
-        at = now or utcnow()
+        """One round of every adapter; returns what each did (or why it could not). Without
+        ``now`` each part reads the clock when it starts, so what a pull stored is due at once."""
+
+        def at() -> datetime:
+            return now or utcnow()
+
         sm, limit, backoff = self._sessionmaker, self._settings.municipal_batch_size, self.backoff
         steps: dict[str, Callable[[], Awaitable[int]]] = {
             "applications_pulled": lambda: opendata.pull_applications(
@@ -72,22 +76,22 @@ class MunicipalAdapters:
             "chained": lambda: chain.push_due(
                 sm,
                 self.municipal,
-                now=at,
+                now=at(),
                 backoff=backoff,
                 limit=limit,
                 report_after=self._settings.municipal_report_failure_after,
             ),
             "requeued_by_reconciliation": lambda: chain.check_due(
-                sm, self.municipal, now=at, limit=limit
+                sm, self.municipal, now=at(), limit=limit
             ),
             "applications_forwarded": lambda: opendata.forward_due(
-                sm, self.platform, now=at, backoff=backoff, limit=limit
+                sm, self.platform, now=at(), backoff=backoff, limit=limit
             ),
             "decisions_returned": lambda: opendata.return_due(
-                sm, self.municipal, now=at, backoff=backoff, limit=limit
+                sm, self.municipal, now=at(), backoff=backoff, limit=limit
             ),
             "handbacks_imported": lambda: handback.import_due(
-                sm, self.platform, now=at, backoff=backoff, limit=limit
+                sm, self.platform, now=at(), backoff=backoff, limit=limit
             ),
         }
         results: dict[str, int | str] = {}
