@@ -9,18 +9,14 @@ import os
 
 import uvicorn
 
-from municipal_sim.app import create_app
+from municipal_sim.app import create_app_from_env
 
 DEFAULT_PORT = 8190
 
 
 def main() -> None:
-    app = create_app(
-        client_id=os.environ.get("MUNICIPAL_SIM_CLIENT_ID", "pdp-changning"),
-        client_secret=os.environ.get("MUNICIPAL_SIM_CLIENT_SECRET", "dev-only-municipal-secret"),
-    )
     uvicorn.run(
-        app,
+        create_app_from_env(),
         host=os.environ.get("MUNICIPAL_SIM_HOST", "127.0.0.1"),
         port=int(os.environ.get("MUNICIPAL_SIM_PORT", DEFAULT_PORT)),
         log_level=os.environ.get("MUNICIPAL_SIM_LOG_LEVEL", "warning"),

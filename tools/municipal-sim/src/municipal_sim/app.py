@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import os
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
@@ -48,6 +49,15 @@ class _Unauthorized(Exception):
 
 def _problem(status: int, title: str) -> JSONResponse:
     return JSONResponse({"status": status, "title": title}, status_code=status)
+
+
+def create_app_from_env() -> FastAPI:
+    """The one client it accepts: ``MUNICIPAL_SIM_CLIENT_ID`` / ``MUNICIPAL_SIM_CLIENT_SECRET``
+    (development defaults ``pdp-changning`` / ``dev-only-municipal-secret``)."""
+    return create_app(
+        client_id=os.environ.get("MUNICIPAL_SIM_CLIENT_ID", "pdp-changning"),
+        client_secret=os.environ.get("MUNICIPAL_SIM_CLIENT_SECRET", "dev-only-municipal-secret"),
+    )
 
 
 def create_app(
