@@ -19,9 +19,8 @@ def test_a_published_resource_shows_its_chain_receipt_within_seconds(
 ) -> None:
     bureau = platform.headers()
     code = f"M{uuid.uuid4().hex[:5].upper()}"
-    made = call(
-        platform, "POST", "/api/catalog/departments", bureau, json={"code": code, "name": "区民政局"}
-    )
+    department = {"code": code, "name": "区民政局"}
+    made = call(platform, "POST", "/api/catalog/departments", bureau, json=department)
     assert made.status_code == 201, made.text
     own = department_client(platform, bureau, code)
     base = f"/api/catalog/departments/{code}"
@@ -48,8 +47,13 @@ def test_a_published_resource_shows_its_chain_receipt_within_seconds(
             "important": False,
             "update_frequency": "monthly",
             "fields": [
-                {"name": "name", "title": "机构名称", "type": "string", "sensitive": False,
-                 "key": True},
+                {
+                    "name": "name",
+                    "title": "机构名称",
+                    "type": "string",
+                    "sensitive": False,
+                    "key": True,
+                },
                 {"name": "beds", "title": "床位数", "type": "integer", "sensitive": False},
             ],
         },

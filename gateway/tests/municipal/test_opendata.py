@@ -55,7 +55,8 @@ async def test_applications_from_the_city_are_posted_to_opening_once_as_municipa
     first = opening.calls[0]
     assert first["path"] == "/api/opening/applications"
     assert (first["client_id"], first["roles"]) == ("municipal-open-data", ["municipal"])
-    assert first["body"] == {k: application(1)[k] for k in ("listing_id", "applicant", "scenario", "materials")}
+    contract = ("listing_id", "applicant", "scenario", "materials")
+    assert first["body"] == {name: application(1)[name] for name in contract}
     states = await listed(client, auth)
     assert {k: (v["status"], v["opening_id"]) for k, v in states.items()} == {
         "SHOD000001": ("done", "APP-A"),
@@ -129,9 +130,9 @@ async def test_the_data_centre_returns_a_decision_to_the_city_once_despite_a_los
     await adapters.step(now=later(15))
     returned = (await sim.admin.get("/admin/applications/SHOD000001/decisions")).json()
     assert returned == [{**decision, "reason": None, "decided_at": returned[0]["decided_at"]}]
-    shown = (
-        await client.get("/api/gateway/municipal/decisions", headers=datacenter)
-    ).json()["items"]
+    shown = (await client.get("/api/gateway/municipal/decisions", headers=datacenter)).json()[
+        "items"
+    ]
     assert [(d["status"], d["attempts"]) for d in shown] == [("done", 2)]
 
 

@@ -37,14 +37,15 @@ async def test_the_gateway_imports_a_handed_back_batch_as_records_of_the_resourc
             {"credit_code": "not a code", "name": "返还乙公司"},
         ],
     }
-    response = await client.post(handback_path(resource["id"]), json=batch, headers=as_gateway(auth))
+    path = handback_path(resource["id"])
+    response = await client.post(path, json=batch, headers=as_gateway(auth))
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["accepted"] == 1
     assert [r["index"] for r in body["rejected"]] == [1]
 
     # the same batch again (a retry after a lost answer) upserts the same record: still one
-    again = await client.post(handback_path(resource["id"]), json=batch, headers=as_gateway(auth))
+    again = await client.post(path, json=batch, headers=as_gateway(auth))
     assert again.status_code == 200, again.text
     served = await client.get(
         f"{API}/internal/resources/{resource['id']}/records", headers=auth.headers(Role.SERVICE)
@@ -82,5 +83,6 @@ async def test_a_handed_back_batch_for_an_unknown_or_unpublished_resource_is_ref
     batch = {"batch_id": "HB2", "records": [{"credit_code": credit_code(3), "name": "甲"}]}
     missing = await client.post(handback_path("nope"), json=batch, headers=as_gateway(auth))
     assert missing.status_code == 404
-    unpublished = await client.post(handback_path(draft["id"]), json=batch, headers=as_gateway(auth))
+    path = handback_path(draft["id"])
+    unpublished = await client.post(path, json=batch, headers=as_gateway(auth))
     assert unpublished.status_code == 409, unpublished.text

@@ -24,7 +24,8 @@ async def sim() -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def bearer(sim: httpx.AsyncClient) -> dict[str, str]:
-    response = await sim.post("/oauth/token", data={"grant_type": "client_credentials"}, auth=CLIENT)
+    form = {"grant_type": "client_credentials"}
+    response = await sim.post("/oauth/token", data=form, auth=CLIENT)
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
@@ -38,7 +39,11 @@ async def test_only_its_client_gets_a_token_and_every_platform_call_needs_one(
     assert (wrong.status_code, wrong.json()["error"]) == (401, "invalid_client")
     posted = await sim.post(
         "/oauth/token",
-        data={"grant_type": "client_credentials", "client_id": CLIENT[0], "client_secret": CLIENT[1]},
+        data={
+            "grant_type": "client_credentials",
+            "client_id": CLIENT[0],
+            "client_secret": CLIENT[1],
+        },
     )
     assert posted.status_code == 200
     assert (await sim.get("/open-data/applications")).status_code == 401

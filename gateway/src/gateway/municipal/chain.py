@@ -58,13 +58,16 @@ def sm3_hex(data: bytes) -> str:
 
 # ---------------------------------------------------------------------- consuming the requests
 
+ChainRequest = ResourceChainRequested | DutyChainRequested | SystemChainRequested
+CHAIN_REQUESTS: dict[ChainEntryKind, type[ChainRequest]] = {
+    ChainEntryKind.RESOURCE: ResourceChainRequested,
+    ChainEntryKind.DUTY: DutyChainRequested,
+    ChainEntryKind.SYSTEM: SystemChainRequested,
+}
+
 
 async def queue_push(session: AsyncSession, event: Event, kind: ChainEntryKind) -> None:
-    model: type[ResourceChainRequested | DutyChainRequested | SystemChainRequested] = {
-        ChainEntryKind.RESOURCE: ResourceChainRequested,
-        ChainEntryKind.DUTY: DutyChainRequested,
-        ChainEntryKind.SYSTEM: SystemChainRequested,
-    }[kind]
+    model = CHAIN_REQUESTS[kind]
     request = event.payload(model)
     key = f"{kind.value}:{request.id}:v{request.version}"
     if await session.get(ChainPush, key) is not None:
@@ -199,9 +202,9 @@ async def mark_for_reconciliation(session: AsyncSession, as_of: date) -> dict[st
         .values(check_for=as_of)
     )
     waiting = await session.scalar(
-        select(col(ChainPush.idempotency_key)).where(
-            col(ChainPush.status) == DeliveryStatus.PENDING
-        ).limit(1)
+        select(col(ChainPush.idempotency_key))
+        .where(col(ChainPush.status) == DeliveryStatus.PENDING)
+        .limit(1)
     )
     return {"to_check": result.rowcount, "pushes_waiting": waiting is not None}  # type: ignore[attr-defined]
 
@@ -229,7 +232,9 @@ async def check_due(
         assert push is not None
         try:
             held = await municipal.call(
-                "GET", f"/chain/entries/{push.kind}/{push.entry_id}", params={"version": push.version}
+                "GET",
+                f"/chain/entries/{push.kind}/{push.entry_id}",
+                params={"version": push.version},
             )
             missing = held.get("hash") != push.hash
         except Refused:

@@ -59,9 +59,7 @@ async def claim_due(
     async with sessionmaker() as session, session.begin():
         query = (
             select(model)
-            .where(
-                col(model.status) == DeliveryStatus.PENDING, col(model.next_attempt_at) <= now
-            )
+            .where(col(model.status) == DeliveryStatus.PENDING, col(model.next_attempt_at) <= now)
             .order_by(col(model.next_attempt_at))
             .limit(limit)
         )

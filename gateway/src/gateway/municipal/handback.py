@@ -51,7 +51,12 @@ async def pull_handbacks(
     sessionmaker: async_sessionmaker[AsyncSession], municipal: MunicipalClient, *, limit: int
 ) -> int:
     return await pull_feed(
-        sessionmaker, municipal, feed="handback", path="/handback/batches", limit=limit, store=_store
+        sessionmaker,
+        municipal,
+        feed="handback",
+        path="/handback/batches",
+        limit=limit,
+        store=_store,
     )
 
 

@@ -99,7 +99,8 @@ async def forward_due(
                 forwarded += 1
             elif outcome.final:
                 # The city hears at once that the district could not take it (Art. 24).
-                await _queue(session, row.id, DecisionIn(decision="returned", reason=row.last_error))
+                returned = DecisionIn(decision="returned", reason=row.last_error)
+                await _queue(session, row.id, returned)
     return forwarded
 
 

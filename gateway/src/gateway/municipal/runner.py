@@ -41,7 +41,8 @@ class MunicipalAdapters:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        assert settings.municipal_url and settings.municipal_client_id
+        assert settings.municipal_url
+        assert settings.municipal_client_id
         assert settings.municipal_client_secret
         self._sessionmaker = sessionmaker
         self._settings = settings
@@ -130,6 +131,8 @@ async def municipal_adapters(app: FastAPI) -> AsyncIterator[None]:
         )
         yield
         return
+    # The loop polls the city every second: httpx's per-request INFO lines would drown the log.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
     adapters = MunicipalAdapters(app.state.sessionmaker, settings, app.state.token_issuer)
     app.state.municipal = adapters
     stop = asyncio.Event()

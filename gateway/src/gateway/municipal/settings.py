@@ -32,4 +32,4 @@ class MunicipalSettings(BaseModel):
 
     @property
     def municipal_enabled(self) -> bool:
-        return bool(self.municipal_url and self.municipal_client_id and self.municipal_client_secret)
+        return all((self.municipal_url, self.municipal_client_id, self.municipal_client_secret))

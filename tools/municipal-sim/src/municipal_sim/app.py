@@ -27,6 +27,9 @@ from pydantic import BaseModel, Field
 from municipal_sim.state import Faults, SimState
 
 UNGUARDED = ("/admin", "/healthz")
+#: The development client; ``create_app_from_env`` reads the real pair from the environment.
+DEV_CLIENT_ID = "pdp-changning"
+DEV_CLIENT_SECRET = "dev-only-municipal-secret"  # noqa: S105 - a published development default
 
 
 class ChainPush(BaseModel):
@@ -55,13 +58,13 @@ def create_app_from_env() -> FastAPI:
     """The one client it accepts: ``MUNICIPAL_SIM_CLIENT_ID`` / ``MUNICIPAL_SIM_CLIENT_SECRET``
     (development defaults ``pdp-changning`` / ``dev-only-municipal-secret``)."""
     return create_app(
-        client_id=os.environ.get("MUNICIPAL_SIM_CLIENT_ID", "pdp-changning"),
-        client_secret=os.environ.get("MUNICIPAL_SIM_CLIENT_SECRET", "dev-only-municipal-secret"),
+        client_id=os.environ.get("MUNICIPAL_SIM_CLIENT_ID", DEV_CLIENT_ID),
+        client_secret=os.environ.get("MUNICIPAL_SIM_CLIENT_SECRET", DEV_CLIENT_SECRET),
     )
 
 
 def create_app(
-    *, client_id: str = "pdp-changning", client_secret: str = "dev-only-municipal-secret"
+    *, client_id: str = DEV_CLIENT_ID, client_secret: str = DEV_CLIENT_SECRET
 ) -> FastAPI:
     app = FastAPI(title="市级平台模拟器 · municipal platforms simulator")
     app.state.sim = SimState(client_id=client_id, client_secret=client_secret)
@@ -142,13 +145,19 @@ def create_app(
         known = state.by_key.get(idempotency_key)
         if known is not None:
             if (known.kind, known.entry_id, known.version, known.entry) != (
-                push.kind, push.id, push.version, push.entry
+                push.kind,
+                push.id,
+                push.version,
+                push.entry,
             ):
                 return _problem(409, "幂等键已用于不同的目录条目")
             response.status_code = 200
             return known.receipt()
         chained = state.append_to_chain(
-            kind=push.kind, entry_id=push.id, version=push.version, key=idempotency_key,
+            kind=push.kind,
+            entry_id=push.id,
+            version=push.version,
+            key=idempotency_key,
             entry=push.entry,
         )
         if state.take_fault("lose"):

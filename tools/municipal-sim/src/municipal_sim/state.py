@@ -102,7 +102,8 @@ class SimState:
         return issued is not None and (now() - issued).total_seconds() < self.token_lifetime
 
     def take_fault(self, name: str) -> bool:
-        """Consume one of the ``fail``, ``refuse`` or ``lose`` switches; True when this request is hit."""
+        """Use up one of the ``fail``, ``refuse`` or ``lose`` switches; True when this request is
+        hit."""
         left: int = getattr(self.faults, name)
         if left == 0:
             return False
@@ -124,9 +125,9 @@ class SimState:
 
     def find_entry(self, kind: str, entry_id: str, version: int | None) -> ChainEntry | None:
         for chained in reversed(self.chain):
-            if chained.kind == kind and chained.entry_id == entry_id:
-                if version is None or chained.version == version:
-                    return chained
+            same = chained.kind == kind and chained.entry_id == entry_id
+            if same and version in (None, chained.version):
+                return chained
         return None
 
     def add_application(self, body: dict[str, Any]) -> dict[str, Any]:
