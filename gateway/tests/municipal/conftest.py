@@ -19,11 +19,8 @@ from fastapi.responses import JSONResponse
 from gateway.municipal.runner import MunicipalAdapters
 from gateway.settings import GatewaySettings
 from municipal_sim.app import create_app as create_sim
-from pdp_contracts import EventPayload
-from pdp_contracts.catalog import ResourceChainRequested
 from pdp_kit.auth import TokenIssuer, TokenVerifier
 from pdp_kit.broker import free_port
-from pdp_kit.events.envelope import Event
 from pdp_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER
 
 SIM_ID, SIM_SECRET = "pdp-changning-test", "dev-only-municipal-test-secret"
@@ -155,36 +152,3 @@ def adapters(app: FastAPI) -> MunicipalAdapters:
 
 def later(seconds: float) -> datetime:
     return datetime.now(UTC) + timedelta(seconds=seconds)
-
-
-async def deliver(app: FastAPI, payload: EventPayload, *, event: Event | None = None) -> Event:
-    """Hand an event to the gateway's handlers, as its consumer does (one transaction)."""
-    event = event or Event.of(payload, subject=str(getattr(payload, "id", "x")), actor="catalog")
-    handlers = app.state.definition.subscriptions.for_type(event.type)
-    assert handlers, f"the gateway does not consume {event.type}"
-    async with app.state.sessionmaker() as session, session.begin():
-        for handler in handlers:
-            await handler(session, event)
-    return event
-
-
-def resource_request(resource_id: str = "RES001", version: int = 1) -> ResourceChainRequested:
-    return ResourceChainRequested(
-        id=resource_id,
-        version=version,
-        department="D001",
-        department_name="区教育局",
-        code="R001",
-        name="学校名录",
-        description="本区中小学名录",
-        duty="DU1",
-        system="SY1",
-        share_type="unconditional",
-        open_type="unconditional",
-        grade="general",
-        level=1,
-        important=False,
-        update_frequency="yearly",
-        fields=[{"name": "name", "title": "学校名称", "type": "string", "sensitive": False}],
-        published_at=datetime(2026, 11, 2, 8, 0, tzinfo=UTC),
-    )

@@ -15,7 +15,8 @@ from pdp_contracts.chain import ChainReceiptRecorded
 from pdp_kit.auth import Role
 from pdp_kit.sweeps import today_in_shanghai
 
-from .conftest import Sim, deliver, later, resource_request
+from .conftest import Sim, later
+from .events import deliver, resource_request
 
 PUSHES = "/api/gateway/municipal/chain-pushes"
 
