@@ -27,7 +27,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -202,11 +202,11 @@ async def mark_for_reconciliation(session: AsyncSession, as_of: date) -> dict[st
         .values(check_for=as_of)
     )
     waiting = await session.scalar(
-        select(col(ChainPush.idempotency_key))
+        select(func.count())
+        .select_from(ChainPush)
         .where(col(ChainPush.status) == DeliveryStatus.PENDING)
-        .limit(1)
     )
-    return {"to_check": result.rowcount, "pushes_waiting": waiting is not None}  # type: ignore[attr-defined]
+    return {"to_check": result.rowcount, "waiting": waiting or 0}  # type: ignore[attr-defined]
 
 
 async def check_due(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,7 +40,7 @@ class ChainPushPublic(DeliveryPublic):
     department: str
     hash: str
     tx_id: str | None
-    checked_on: Any = None
+    checked_on: date | None = None
 
 
 class ApplicationPublic(DeliveryPublic):
