@@ -34,7 +34,7 @@ SERVICES = ("catalog", "sharing", "opening", "registry", "audit")
 APPS = ("gateway", *SERVICES)
 TOPICS = (
     {f"pdp.{app}.events" for app in APPS}
-    | {f"pdp.{service}.dlq" for service in SERVICES}
+    | {f"pdp.{app}.dlq" for app in APPS}  # the gateway consumes chain requests too
     | {"pdp.gateway.netlog"}
 )
 # the oldest Kubernetes release the manifests are meant for

@@ -99,7 +99,7 @@ def platform(
         "PDP_DATA_DIR": str(workdir / "data"),
         "PDP_GATEWAY_PORT": str(gateway_port),
         "PDP_KAFKA_PORT": str(free_port()),
-        "PDP_SERVICE_PORT_BASE": str(_free_port_block(5)),
+        "PDP_SERVICE_PORT_BASE": str(_free_port_block(6)),  # services, municipal-sim
         "PDP_SHARING_INTERNAL_CLIENT_SECRET": INTERNAL_SECRET,
         "PDP_AUDIT_INTERNAL_CLIENT_SECRET": AUDIT_SECRET,
     }

@@ -51,7 +51,7 @@ def test_ctrl_c_stops_every_process_it_started(tmp_path: Path) -> None:
         "PDP_DATA_DIR": str(tmp_path / "data"),
         "PDP_GATEWAY_PORT": str(gateway_port),
         "PDP_KAFKA_PORT": str(free_port()),
-        "PDP_SERVICE_PORT_BASE": str(_free_port_block(5)),
+        "PDP_SERVICE_PORT_BASE": str(_free_port_block(6)),  # services, municipal-sim
     }
     env.pop("PDP_DATABASE_URL", None)
     env.pop("PDP_KAFKA_BOOTSTRAP", None)
@@ -68,7 +68,7 @@ def test_ctrl_c_stops_every_process_it_started(tmp_path: Path) -> None:
         while "Press Ctrl-C" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.2)
         started = descendants(process.pid)
-        assert len(started) >= 7  # five services, the gateway, the broker
+        assert len(started) >= 8  # five services, the gateway, the municipal simulator, the broker
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=60) == 0
     finally:

@@ -26,6 +26,7 @@ create pdp.sharing.dlq 1 "$month"
 create pdp.opening.dlq 1 "$month"
 create pdp.registry.dlq 1 "$month"
 create pdp.audit.dlq 1 "$month"
+create pdp.gateway.dlq 1 "$month"
 # the gateway's network log, consumed by audit
 create pdp.gateway.netlog 6 "$week"
 

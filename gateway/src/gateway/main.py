@@ -10,6 +10,8 @@ from gateway.console.auth import install_console
 from gateway.console.routes import router as console_router
 from gateway.edge.guard import edge, rate_buckets
 from gateway.edge.metrics import MetricsAccess
+from gateway.municipal.routes import router as municipal_router
+from gateway.municipal.runner import municipal_adapters
 from gateway.netlog.buffer import network_log
 from gateway.netlog.middleware import NetworkLogMiddleware
 from gateway.oauth.keys import token_service
@@ -19,6 +21,8 @@ from gateway.proxy.routes import upstream_readiness, upstream_session
 from gateway.settings import GatewaySettings
 from gateway.staff.bootstrap import bootstrap_staff
 from gateway.staff.routes import router as staff_router
+from gateway.subscriptions import subscriptions
+from gateway.worker import sweeps
 from pdp_kit.migrations import locate
 from pdp_kit.service import ServiceDefinition, create_service_app
 
@@ -28,7 +32,9 @@ definition = ServiceDefinition(
     description="OAuth 2.0 clients and tokens, routing to the services, the network log.",
     settings_class=GatewaySettings,
     migrations_dir=locate(__file__),
-    routers=(clients_router, staff_router),
+    routers=(clients_router, staff_router, municipal_router),
+    subscriptions=subscriptions,
+    sweeps=sweeps,
     root_routers=(oauth_router, proxy_router, console_router),
     # Entered in order, left in reverse: the network log's last flush runs while the database
     # is still there and after the last proxied call.
@@ -42,6 +48,7 @@ definition = ServiceDefinition(
         edge,
         upstream_session,
         network_log,
+        municipal_adapters,
     ),
     readiness=(upstream_readiness,),
 )

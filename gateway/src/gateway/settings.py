@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from gateway.municipal.settings import MunicipalSettings
 from pdp_kit.auth.tokens import MAX_LIFETIME_SECONDS
 from pdp_kit.settings import DEV_ADMIN_ID, DEV_ADMIN_SECRET, Environment, ServiceSettings
 
@@ -20,7 +21,7 @@ UPSTREAM_SERVICES = ("catalog", "sharing", "opening", "registry", "audit")
 MIN_PRODUCTION_SECRET_LENGTH = 16
 
 
-class GatewaySettings(ServiceSettings):
+class GatewaySettings(ServiceSettings, MunicipalSettings):
     model_config = SettingsConfigDict(
         env_prefix="PDP_GATEWAY_", extra="ignore", populate_by_name=True
     )

@@ -8,6 +8,7 @@ from catalog.changes.routes import router as changes_router
 from catalog.dcat.routes import router as dcat_router
 from catalog.departments.routes import router as departments_router
 from catalog.duties.routes import router as duties_router
+from catalog.handback.routes import router as handback_router
 from catalog.objections.routes import router as objections_router
 from catalog.projects.routes import router as projects_router
 from catalog.quality.routes import router as quality_router
@@ -36,6 +37,7 @@ definition = ServiceDefinition(
         systems_router,
         resources_router,
         records_router,
+        handback_router,
         quality_router,
         objections_router,
         projects_router,

@@ -1,4 +1,5 @@
-"""What ``make run`` starts: the broker, five services and the gateway, as child processes."""
+"""What ``make run`` starts: the broker, five services, the gateway and, unless
+``PDP_MUNICIPAL_URL`` names a real one, the municipal platforms' simulator, as child processes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pdp_kit.settings import DEV_ADMIN_ID, DEV_ADMIN_SECRET
 
 SERVICES = ("catalog", "sharing", "opening", "registry", "audit")
 FIRST_SERVICE_PORT = 8101
+#: The district's client at the simulated municipal platforms (its secret is made per run).
+MUNICIPAL_CLIENT_ID = "pdp-changning"
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,23 @@ class StackConfig:
             Process(name, f"{name}.main:create_app", self.first_service_port + i)
             for i, name in enumerate(SERVICES)
         ]
-        return [*services, Process("gateway", "gateway.main:create_app", self.gateway_port)]
+        simulator = [] if self.municipal_elsewhere else [self.municipal_sim]
+        return [
+            *services,
+            *simulator,
+            Process("gateway", "gateway.main:create_app", self.gateway_port),
+        ]
+
+    @property
+    def municipal_elsewhere(self) -> bool:
+        """``PDP_MUNICIPAL_URL`` set by the user: the gateway talks to that, no simulator."""
+        return bool(os.environ.get("PDP_MUNICIPAL_URL"))
+
+    @property
+    def municipal_sim(self) -> Process:
+        """The stand-in for the municipal platforms, on the port after the services'."""
+        port = self.first_service_port + len(SERVICES)
+        return Process("municipal-sim", "municipal_sim.app:create_app_from_env", port)
 
     def environment(self, bootstrap: str, *, embedded_broker: bool) -> dict[str, str]:
         """The variables every child gets (what the user set wins where it applies)."""
@@ -71,8 +90,15 @@ class StackConfig:
             # Tansu refuses idempotent producers and waits out the rebalance timeout on each join.
             env["PDP_KAFKA_IDEMPOTENCE"] = "false"
             env.setdefault("PDP_KAFKA_REBALANCE_TIMEOUT_MS", "1000")
+        if not self.municipal_elsewhere:
+            # The gateway's adapters talk to the simulator, as one client with a fresh secret.
+            env["PDP_MUNICIPAL_URL"] = f"http://{self.host}:{self.municipal_sim.port}"
+            env.setdefault("PDP_MUNICIPAL_CLIENT_ID", MUNICIPAL_CLIENT_ID)
+            env.setdefault("PDP_MUNICIPAL_CLIENT_SECRET", secrets.token_urlsafe(24))
+            env["MUNICIPAL_SIM_CLIENT_ID"] = env["PDP_MUNICIPAL_CLIENT_ID"]
+            env["MUNICIPAL_SIM_CLIENT_SECRET"] = env["PDP_MUNICIPAL_CLIENT_SECRET"]
         for process in self.processes():
-            if process.name != "gateway":
+            if process.name in SERVICES:
                 url = f"http://{self.host}:{process.port}"
                 env.setdefault(f"PDP_GATEWAY_UPSTREAM_{process.name.upper()}", url)
                 # where the other services call its internal endpoints, never via the gateway

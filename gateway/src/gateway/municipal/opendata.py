@@ -1,0 +1,155 @@
+"""Open-data platform adapter (市公共数据开放平台, Art. 24).
+
+Interface:
+
+- :func:`pull_applications` reads ``GET {PDP_MUNICIPAL_URL}/open-data/applications?after=`` and
+  keeps each application once (by the city's id) as an :class:`OpenDataApplication`;
+- :func:`forward_due` posts each to opening, ``POST /api/opening/applications`` (CONTRACT.md,
+  Opening: ``{listing_id, applicant, scenario, materials}``) on opening's own URL as the client
+  ``municipal-open-data`` (role ``municipal``), with ``Idempotency-Key: municipal:<id>``; 201 keeps
+  opening's id; a 4xx keeps the reason and returns the application to the city (``returned``);
+  anything else is retried with backoff;
+- :func:`return_decision` queues a decision (``approved``, ``rejected`` or ``returned``, with the
+  reason and, on approval, the access details) and :func:`return_due` posts it to
+  ``POST {PDP_MUNICIPAL_URL}/open-data/applications/{id}/decision``, retried the same way.
+  Today it is called through ``POST /api/gateway/municipal/applications/{id}/decision`` (data
+  centre, bureau); once the opening service publishes its decisions as events, a handler here calls
+  it for each.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gateway.municipal.client import MUNICIPAL_OPEN_DATA_CLIENT, MunicipalClient, PlatformClient
+from gateway.municipal.delivery import Backoff, attempt, claim_due, settle
+from gateway.municipal.feeds import problems, pull_feed
+from gateway.municipal.models import DecisionReturn, DeliveryStatus, OpenDataApplication
+from gateway.municipal.schemas import DecisionIn
+from pdp_kit.auth import Principal, Role, require_role
+from pdp_kit.db import get_for_update, utcnow
+from pdp_kit.errors import NotFound
+
+FIELDS_FOR_OPENING = ("listing_id", "applicant", "scenario", "materials")
+REQUIRED: dict[str, type | tuple[type, ...]] = {
+    "id": str,
+    "listing_id": str,
+    "applicant": dict,
+    "scenario": str,
+}
+
+
+async def _store(session: AsyncSession, item: dict[str, Any]) -> bool:
+    if await session.get(OpenDataApplication, str(item.get("id"))[:64]) is not None:
+        return False
+    problem = problems(item, REQUIRED)
+    row = OpenDataApplication(id=str(item.get("id"))[:64], body=item)
+    if problem:
+        row.status, row.last_error = DeliveryStatus.REFUSED, problem
+    session.add(row)
+    return True
+
+
+async def pull_applications(
+    sessionmaker: async_sessionmaker[AsyncSession], municipal: MunicipalClient, *, limit: int
+) -> int:
+    return await pull_feed(
+        sessionmaker,
+        municipal,
+        feed="applications",
+        path="/open-data/applications",
+        limit=limit,
+        store=_store,
+    )
+
+
+async def forward_due(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    platform: PlatformClient,
+    *,
+    now: datetime,
+    backoff: Backoff,
+    limit: int,
+) -> int:
+    """Post every due application to opening; return how many it took."""
+    forwarded = 0
+    rows = await claim_due(sessionmaker, OpenDataApplication, now=now, backoff=backoff, limit=limit)
+    for claimed in rows:
+        outcome = await attempt(
+            platform.call(
+                "opening",
+                "POST",
+                "/api/opening/applications",
+                client_id=MUNICIPAL_OPEN_DATA_CLIENT,
+                role=Role.MUNICIPAL.value,
+                idempotency_key=f"municipal:{claimed.id}",
+                json={name: claimed.body.get(name) for name in FIELDS_FOR_OPENING},
+            ),
+            target="开放服务",
+        )
+        async with sessionmaker() as session, session.begin():
+            row = await get_for_update(session, OpenDataApplication, claimed.id)
+            if row is None or row.status != DeliveryStatus.PENDING:
+                continue
+            if settle(row, outcome, now=now, backoff=backoff):
+                row.opening_id = str(outcome.answer.get("id") or "") or None
+                forwarded += 1
+            elif outcome.final:
+                # The city hears at once that the district could not take it (Art. 24).
+                returned = DecisionIn(decision="returned", reason=row.last_error)
+                await _queue(session, row.id, returned)
+    return forwarded
+
+
+async def _queue(session: AsyncSession, application_id: str, data: DecisionIn) -> DecisionReturn:
+    key = f"{application_id}:{data.decision}"
+    existing = await session.get(DecisionReturn, key)
+    if existing is not None:
+        return existing
+    body = {**data.model_dump(mode="json", exclude_none=True), "decided_at": utcnow().isoformat()}
+    row = DecisionReturn(id=key, application_id=application_id, body=body)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def return_decision(
+    session: AsyncSession, *, application_id: str, data: DecisionIn, principal: Principal
+) -> DecisionReturn:
+    """Queue a decision for the city (data centre or bureau; later opening's events). The same
+    decision twice is queued once."""
+    require_role(principal, Role.DATACENTER, Role.BUREAU)
+    if await session.get(OpenDataApplication, application_id) is None:
+        raise NotFound(f"没有来自市开放平台的申请 {application_id}")
+    return await _queue(session, application_id, data)
+
+
+async def return_due(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    municipal: MunicipalClient,
+    *,
+    now: datetime,
+    backoff: Backoff,
+    limit: int,
+) -> int:
+    returned = 0
+    for claimed in await claim_due(
+        sessionmaker, DecisionReturn, now=now, backoff=backoff, limit=limit
+    ):
+        outcome = await attempt(
+            municipal.call(
+                "POST",
+                f"/open-data/applications/{claimed.application_id}/decision",
+                idempotency_key=claimed.id,
+                json=claimed.body,
+            ),
+            target="市开放平台",
+        )
+        async with sessionmaker() as session, session.begin():
+            row = await get_for_update(session, DecisionReturn, claimed.id)
+            if row is not None and row.status == DeliveryStatus.PENDING:
+                returned += settle(row, outcome, now=now, backoff=backoff)
+    return returned
