@@ -42,8 +42,14 @@ async def deliver(app: FastAPI, *events: Event) -> None:
 
 
 COMPANY_FIELDS: list[dict[str, Any]] = [
-    {"name": "credit_code", "title": "统一社会信用代码", "type": "string", "format": "uscc",
-     "sensitive": False, "key": True},
+    {
+        "name": "credit_code",
+        "title": "统一社会信用代码",
+        "type": "string",
+        "format": "uscc",
+        "sensitive": False,
+        "key": True,
+    },
     {"name": "name", "title": "企业名称", "type": "string", "sensitive": False},
     {"name": "registered_on", "title": "成立日期", "type": "date", "sensitive": False},
     {"name": "capital", "title": "注册资本", "type": "number", "sensitive": False},

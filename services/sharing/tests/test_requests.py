@@ -19,7 +19,6 @@ PROVIDER, REQUESTER = "D001", "D002"
 Sharing = Any
 
 
-
 async def test_a_conditional_request_received_before_national_day_is_due_ten_working_days_later(
     sharing: Sharing, today: Any, outbox: Any
 ) -> None:
@@ -113,7 +112,9 @@ async def test_a_second_materials_notice_is_refused(sharing: Sharing) -> None:
     request = await sharing.submit()
     path = f"/requests/{request['id']}/materials-notice"
     await sharing.post(path, sharing.provider, {"missing": ["法律依据"]})
-    await sharing.post(f"/requests/{request['id']}/materials", sharing.requester, {"materials": "x"})
+    await sharing.post(
+        f"/requests/{request['id']}/materials", sharing.requester, {"materials": "x"}
+    )
 
     second = await sharing.post(path, sharing.provider, {"missing": ["另一份材料"]}, status=409)
     assert second["type"].endswith("materials-notice-sent")
@@ -141,14 +142,13 @@ async def test_state_conflicts_name_the_state(sharing: Sharing) -> None:
         status=409,
     )
     assert "approved" in notice["detail"]
-    again = await sharing.post(f"/requests/{approved['id']}/reject", sharing.provider,
-                               {"reason": "x"}, status=409)
+    again = await sharing.post(
+        f"/requests/{approved['id']}/reject", sharing.provider, {"reason": "x"}, status=409
+    )
     assert "approved" in again["detail"]
 
 
-async def test_a_refusal_is_a_written_notice_both_sides_read(
-    sharing: Sharing, outbox: Any
-) -> None:
+async def test_a_refusal_is_a_written_notice_both_sides_read(sharing: Sharing, outbox: Any) -> None:
     request = await sharing.submit()
     await sharing.post(
         f"/requests/{request['id']}/reject", sharing.provider, {"reason": "申请用途与职责无关"}
@@ -168,7 +168,9 @@ async def test_a_refusal_is_a_written_notice_both_sides_read(
 async def test_a_not_shared_resource_is_refused_at_once_citing_its_basis(
     sharing: Sharing,
 ) -> None:
-    await sharing.resource("R9", share_type="not_shared", share_basis="《中华人民共和国统计法》第九条")
+    await sharing.resource(
+        "R9", share_type="not_shared", share_basis="《中华人民共和国统计法》第九条"
+    )
     response = await sharing.client.post(
         f"{API}/requests", json=sharing.body("R9"), headers=sharing.requester
     )
@@ -227,9 +229,7 @@ async def test_a_requester_and_a_provider_list_their_own_requests(
     assert await ids(sharing.provider, **{"as": "requester"}) == []
     assert await ids(sharing.requester, resource_id="R3") == [other["id"]]
     assert len(await ids(sharing.bureau)) == 3
-    first = await sharing.client.get(
-        f"{API}/requests", params={"limit": 1}, headers=sharing.bureau
-    )
+    first = await sharing.client.get(f"{API}/requests", params={"limit": 1}, headers=sharing.bureau)
     rest = await sharing.client.get(
         f"{API}/requests",
         params={"limit": 5, "cursor": first.json()["next_cursor"]},

@@ -52,9 +52,7 @@ async def when_resource_superseded_hold_it_back(session: AsyncSession, event: Ev
 async def when_resource_withdrawn_end_its_grants(session: AsyncSession, event: Event) -> None:
     withdrawn = event.payload(ResourceWithdrawn)
     await mark_withdrawn(session, withdrawn)
-    await end_what_rests_on_withdrawn(
-        session, resource_id=withdrawn.id, reason=withdrawn.reason
-    )
+    await end_what_rests_on_withdrawn(session, resource_id=withdrawn.id, reason=withdrawn.reason)
 
 
 subscriptions = Subscriptions(

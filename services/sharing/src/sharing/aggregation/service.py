@@ -40,7 +40,11 @@ async def aggregation_warnings(session: AsyncSession, request: ShareRequest) -> 
         if resource is not None:
             held.append(
                 holding(
-                    grant.id, resource.id, resource.grade, resource.level, resource.fields,
+                    grant.id,
+                    resource.id,
+                    resource.grade,
+                    resource.level,
+                    resource.fields,
                     grant.fields,
                 )
             )

@@ -46,7 +46,9 @@ async def call_data(
         await _record(session, grant, principal, UsageResult.REFUSED, reason=refusal.detail)
         return CallOutcome(error=refusal)
     try:
-        page = await catalog.page(grant.resource_id, fields=grant.fields, limit=limit, cursor=cursor)
+        page = await catalog.page(
+            grant.resource_id, fields=grant.fields, limit=limit, cursor=cursor
+        )
     except Unavailable as exc:
         await _record(session, grant, principal, UsageResult.FAILED, reason=exc.detail)
         return CallOutcome(error=exc)

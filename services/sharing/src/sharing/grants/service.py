@@ -117,7 +117,9 @@ async def justify(
     grant.justification = data.reason
     await record_event(
         session,
-        GrantJustified(id=grant.id, holder=grant.holder, provider=grant.provider, reason=data.reason),
+        GrantJustified(
+            id=grant.id, holder=grant.holder, provider=grant.provider, reason=data.reason
+        ),
         subject=grant.id,
         actor=principal.client_id,
         department=grant.holder,
@@ -136,14 +138,16 @@ async def terminate_by_holder(
     require_holder(grant, principal)
     if grant.status == "terminated":
         raise WrongGrantState(grant.status, "终止")
-    await terminate(session, grant, cause="holder", reason="申请部门不再需要", actor=principal.client_id)
+    await terminate(
+        session, grant, cause="holder", reason="申请部门不再需要", actor=principal.client_id
+    )
     return grant
 
 
 async def suspend_for_misuse(
     session: AsyncSession, *, grant_id: str, data: Suspension, principal: Principal
 ) -> Grant:
-    """Misuse: suspended with a rectification date; terminated by the sweep if it passes (Art. 20)."""
+    """Misuse: suspended with a rectification date; the sweep terminates it after (Art. 20)."""
     grant = await visible_grant(session, grant_id, principal, lock=True)
     require_provider_or_bureau(grant, principal)
     if grant.status == "terminated":

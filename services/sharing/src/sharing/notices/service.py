@@ -55,7 +55,9 @@ async def list_notices(
     return await notices_of(session, request_id)
 
 
-async def get_notice(session: AsyncSession, *, notice_id: str, principal: Principal) -> NoticePublic:
+async def get_notice(
+    session: AsyncSession, *, notice_id: str, principal: Principal
+) -> NoticePublic:
     notice = await session.get(Notice, notice_id)
     if notice is None:
         raise NotFound(f"书面告知 {notice_id} 不存在")

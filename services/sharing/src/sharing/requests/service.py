@@ -14,8 +14,8 @@ from pdp_kit.errors import FieldProblem, Forbidden, Invalid
 from pdp_kit.events.outbox import record_event
 from pdp_kit.pagination import Page, PageParams, keyset_page
 from sharing import clock
-from sharing.aggregation.service import aggregation_warnings
 from sharing.aggregation.schemas import Warning
+from sharing.aggregation.service import aggregation_warnings
 from sharing.ids import new_id
 from sharing.notices.service import notices_of
 from sharing.requests.access import visible_request
@@ -130,9 +130,7 @@ async def request_public(session: AsyncSession, request: ShareRequest) -> Reques
 
 
 def summary(request: ShareRequest) -> RequestSummary:
-    return RequestSummary(
-        **request.model_dump(), overdue=request.overdue_flagged_on is not None
-    )
+    return RequestSummary(**request.model_dump(), overdue=request.overdue_flagged_on is not None)
 
 
 async def list_requests(

@@ -6,13 +6,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from sharing import clock
 from sharing.grants.models import Grant
 from sharing.grants.service import terminate
 from sharing.notices.service import issue_notice
 from sharing.requests.actions import close_as_rejected
 from sharing.requests.models import ShareRequest
 from sharing.resources.models import SharedResource
-from sharing import clock
 
 
 async def _live_grants(session: AsyncSession, resource_id: str) -> list[Grant]:

@@ -1,5 +1,7 @@
 """The published resources sharing knows of, kept from the catalog's events (Art. 9, 16)."""
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp_contracts.catalog import ResourcePublished, ResourceSuperseded, ResourceWithdrawn
@@ -15,7 +17,7 @@ async def remember_published(
     resource = await session.get(SharedResource, published.id)
     if resource is not None and resource.version >= published.version:
         return None
-    values = {
+    values: dict[str, Any] = {
         "version": published.version,
         "department": published.department,
         "name": published.name,
