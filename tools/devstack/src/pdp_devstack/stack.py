@@ -71,6 +71,7 @@ class StackConfig:
             if process.name != "gateway":
                 key = f"PDP_GATEWAY_UPSTREAM_{process.name.upper()}"
                 env.setdefault(key, f"http://{self.host}:{process.port}")
+        env.setdefault("PDP_CATALOG_URL", f"http://{self.host}:{self.first_service_port}")
         return env
 
     def admin_credentials(self) -> tuple[str, str]:
