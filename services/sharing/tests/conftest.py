@@ -76,14 +76,14 @@ def published(
         description="测试资源",
         duty="DU1",
         system="SY1",
-        share_type=share_type,  # type: ignore[arg-type]
+        share_type=share_type,
         share_basis=share_basis,
-        open_type="not_open",  # type: ignore[arg-type]
-        grade=grade,  # type: ignore[arg-type]
+        open_type="not_open",
+        grade=grade,
         level=level,
         important=False,
-        update_frequency="daily",  # type: ignore[arg-type]
-        fields=fields or COMPANY_FIELDS,  # type: ignore[arg-type]
+        update_frequency="daily",
+        fields=fields or COMPANY_FIELDS,
         published_at=datetime.now(UTC),
     )
     return Event.of(payload, subject=resource_id, department=department)

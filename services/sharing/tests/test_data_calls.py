@@ -59,7 +59,7 @@ async def catalog_app(catalog_database_url: str, token_issuer: Any) -> AsyncIter
 
 
 @pytest.fixture
-async def catalog_resource(catalog_app: FastAPI, sharing: Sharing, auth: Any) -> str:
+async def catalog_resource(catalog_app: FastAPI, sharing: Sharing, auth: Any) -> AsyncIterator[str]:
     """A conditional resource published in the catalog with records, its publication delivered
     to sharing as the catalog's own event."""
     transport = httpx.ASGITransport(app=catalog_app)
@@ -106,14 +106,14 @@ async def catalog_resource(catalog_app: FastAPI, sharing: Sharing, auth: Any) ->
         assert ingested["accepted"] == RECORDS
     [event] = await OutboxSpy(catalog_app.state.sessionmaker).events(ResourcePublished.event_type)
     await sharing.deliver(event)
-    service_headers = auth.headers(Role.SERVICE, client_id="pdp-sharing")
+    service_headers: dict[str, str] = auth.headers(Role.SERVICE, client_id="pdp-sharing")
 
     async def headers() -> dict[str, str]:
         return service_headers
 
-    catalog_client = httpx.AsyncClient(transport=transport, base_url="http://catalog.test")
-    sharing.app.state.catalog_records = CatalogRecords(catalog_client, headers)
-    return str(resource["id"])
+    async with httpx.AsyncClient(transport=transport, base_url="http://catalog.test") as catalog:
+        sharing.app.state.catalog_records = CatalogRecords(catalog, headers)
+        yield str(resource["id"])
 
 
 async def test_the_holder_reads_the_granted_fields_only_page_by_page(

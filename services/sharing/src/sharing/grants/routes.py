@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 
 from pdp_kit.auth import CurrentPrincipal
 from pdp_kit.db import SessionDep
-from pdp_kit.errors import problem_response
+from pdp_kit.errors import PROBLEM_JSON, Problem, problem_response
 from pdp_kit.pagination import Page, PageDep
 from sharing.calls.service import call_data
 from sharing.grants import service
@@ -34,7 +34,13 @@ async def get_grant(grant_id: str, session: SessionDep, principal: CurrentPrinci
     return await service.get_grant(session, grant_id=grant_id, principal=principal)
 
 
-@router.get("/{grant_id}/data", response_model=GrantData)
+@router.get(
+    "/{grant_id}/data",
+    response_model=GrantData,
+    responses={
+        503: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "数据目录服务不可达"}
+    },
+)
 async def call_grant_data(
     grant_id: str,
     request: Request,
