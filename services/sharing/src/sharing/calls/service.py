@@ -3,9 +3,7 @@ fields only, and every call — served, refused or failed — published as a usa
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from pdp_contracts.sharing import GrantDataCalled
 from pdp_contracts.usage import UsageBasis, UsageResult
@@ -52,12 +50,8 @@ async def call_data(
     except Unavailable as exc:
         await _record(session, grant, principal, UsageResult.FAILED, reason=exc.detail)
         return CallOutcome(error=exc)
-    called_at = utcnow()
-    await session.execute(
-        update(Grant)
-        .where(col(Grant.id) == grant.id)
-        .values(last_called_at=called_at, idle_since=clock.today())
-    )
+    # Written with the usage record in one flush at commit (Art. 20's clock restarts).
+    grant.last_called_at, grant.idle_since = utcnow(), clock.today()
     await _record(session, grant, principal, UsageResult.OK, count=len(page.items))
     return CallOutcome(
         data=GrantData(
