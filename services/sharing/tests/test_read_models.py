@@ -1,9 +1,10 @@
 from datetime import date
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
-from pdp_contracts.catalog import CalendarYearLoaded, DepartmentCreated
+from pdp_contracts.catalog import CalendarYearLoaded, DepartmentCreated, ResourceSuperseded
 from pdp_kit.calendar import CalendarSource
 from pdp_kit.calendar_store import load_calendar
 from pdp_kit.events.envelope import Event
@@ -76,3 +77,19 @@ async def test_departments_are_listed_page_by_page_to_any_authenticated_caller(
 
 def test_the_read_models_come_from_the_catalog_events_topic() -> None:
     assert subscriptions.all_topics() == {"pdp.catalog.events"}
+
+
+async def test_a_superseded_version_takes_no_requests_until_its_successor_is_published(
+    sharing: Any,
+) -> None:
+    superseded = ResourceSuperseded(id="R1", version=1, department="D001", by_version=2)
+    await sharing.deliver(Event.of(superseded, subject="R1"))
+    waiting = await sharing.client.post(
+        "/api/sharing/requests", json=sharing.body(), headers=sharing.requester
+    )
+    assert waiting.status_code == 404
+
+    await sharing.deliver(sharing.published("R1", version=2))
+    await sharing.deliver(sharing.published("R1", version=1))  # late and older: ignored
+    request = await sharing.submit()
+    assert request["resource_version"] == 2

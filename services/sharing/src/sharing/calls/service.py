@@ -1,0 +1,108 @@
+"""Data calls through a grant (Art. 19): checked against the grant at call time, the granted
+fields only, and every call — served, refused or failed — published as a usage record (Art. 34)."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp_contracts.sharing import GrantDataCalled
+from pdp_contracts.usage import UsageBasis, UsageResult
+from pdp_kit.auth import Principal
+from pdp_kit.db import utcnow
+from pdp_kit.errors import BadRequest, DomainError, FieldProblem, Forbidden, Unavailable
+from pdp_kit.events.outbox import record_event
+from pdp_kit.pagination import MAX_LIMIT
+from sharing import clock
+from sharing.calls.catalog_client import CatalogRecords
+from sharing.grants.access import WrongGrantState, visible_grant
+from sharing.grants.models import Grant
+from sharing.grants.schemas import GrantData
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """Either the data or the refusal; a refusal is answered without rolling back its record."""
+
+    data: GrantData | None = None
+    error: DomainError | None = None
+
+
+async def call_data(
+    session: AsyncSession,
+    *,
+    grant_id: str,
+    principal: Principal,
+    limit: int,
+    cursor: str | None,
+    catalog: CatalogRecords,
+) -> CallOutcome:
+    if limit > MAX_LIMIT:
+        raise BadRequest(errors=[FieldProblem("limit", f"must be at most {MAX_LIMIT}")])
+    grant = await visible_grant(session, grant_id, principal)  # 404 for a third party
+    refusal = _refusal(grant, principal)
+    if refusal is not None:
+        await _record(session, grant, principal, UsageResult.REFUSED, reason=refusal.detail)
+        return CallOutcome(error=refusal)
+    try:
+        page = await catalog.page(
+            grant.resource_id, fields=grant.fields, limit=limit, cursor=cursor
+        )
+    except Unavailable as exc:
+        await _record(session, grant, principal, UsageResult.FAILED, reason=exc.detail)
+        return CallOutcome(error=exc)
+    # Written with the usage record in one flush at commit (Art. 20's clock restarts).
+    grant.last_called_at, grant.idle_since = utcnow(), clock.today()
+    await _record(session, grant, principal, UsageResult.OK, count=len(page.items))
+    return CallOutcome(
+        data=GrantData(
+            grant_id=grant.id,
+            resource_id=grant.resource_id,
+            fields=grant.fields,
+            items=[{name: item.get(name) for name in grant.fields} for item in page.items],
+            next_cursor=page.next_cursor,
+        )
+    )
+
+
+def _refusal(grant: Grant, principal: Principal) -> DomainError | None:
+    """The holder only — not the provider, not the bureau — and only an active grant in its
+    period (Art. 19, 20)."""
+    if not principal.acts_for(grant.holder):
+        return Forbidden("只有持有授权的部门可以调用数据")
+    if grant.status != "active":
+        return WrongGrantState(grant.status, "调用数据")
+    if grant.valid_until < clock.today():
+        return WrongGrantState("expired", "调用数据（已过使用期限）")
+    return None
+
+
+async def _record(
+    session: AsyncSession,
+    grant: Grant,
+    principal: Principal,
+    result: UsageResult,
+    *,
+    count: int = 0,
+    reason: str | None = None,
+) -> None:
+    await record_event(
+        session,
+        GrantDataCalled(
+            client_id=principal.client_id,
+            department=principal.department,
+            operator=principal.operator,
+            basis=UsageBasis.GRANT,
+            basis_id=grant.id,
+            resource_id=grant.resource_id,
+            provider=grant.provider,
+            purpose=grant.purpose,
+            fields=grant.fields,
+            record_count=count,
+            result=result,
+            reason=reason,
+            called_at=utcnow(),
+        ),
+        subject=grant.id,
+        actor=principal.client_id,
+        department=principal.department or grant.holder,
+    )
