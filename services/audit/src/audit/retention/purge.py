@@ -133,4 +133,9 @@ async def _purge_kind(
         ),
         subject=f"{chain.kind}:{position}",
     )
-    return {"removed": removed, "cut": position, "older_than": older_than.isoformat()}
+    return {
+        "removed": removed,
+        "cut": position,
+        "older_than": older_than.isoformat(),
+        "method": method,
+    }
