@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -108,7 +108,6 @@ class Events:
             traceparent="00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
         )
 
-
     @staticmethod
     def data_called(
         grant_id: str = "G1",
@@ -191,7 +190,9 @@ def deliver(app: FastAPI) -> Deliver:
 def deliver_each(app: FastAPI) -> Deliver:
     """Hand events one by one to a per-event handler, in one transaction each."""
 
-    async def deliver_each(handler: Callable[[AsyncSession, Event], Awaitable[None]], *events: Event) -> None:
+    async def deliver_each(
+        handler: Callable[[AsyncSession, Event], Awaitable[None]], *events: Event
+    ) -> None:
         for event in events:
             async with app.state.sessionmaker() as session, session.begin():
                 await handler(session, event)

@@ -187,7 +187,11 @@ async def test_appending_after_a_purge_continues_the_chain(
 
 
 async def test_a_forged_purge_record_is_found(
-    client: httpx.AsyncClient, as_bureau: dict[str, str], month_end: dict[str, str], sweep: Any, sql: Any
+    client: httpx.AsyncClient,
+    as_bureau: dict[str, str],
+    month_end: dict[str, str],
+    sweep: Any,
+    sql: Any,
 ) -> None:
     await sweep("2026-03-02")
     await sql("UPDATE chain_cut SET position = position + 1 WHERE kind = 'netlog'")
@@ -258,7 +262,15 @@ async def test_only_the_bureau_places_and_releases_holds(
     [
         ({"scope": "everything", "reason": "x"}, "scope"),
         ({"scope": "usage", "reason": ""}, "reason"),
-        ({"scope": "usage", "reason": "x", "from": "2026-02-01T00:00:00Z", "to": "2026-01-01T00:00:00Z"}, None),
+        (
+            {
+                "scope": "usage",
+                "reason": "x",
+                "from": "2026-02-01T00:00:00Z",
+                "to": "2026-01-01T00:00:00Z",
+            },
+            None,
+        ),
     ],
 )
 async def test_a_bad_hold_is_refused(

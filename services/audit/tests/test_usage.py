@@ -155,9 +155,7 @@ async def test_the_csv_export_has_the_same_rows_and_rights_as_the_list(
     rows = await exported(auth.headers(Role.ASSESSOR))
     assert [row["id"] for row in rows] == list(calls.values())
     assert rows[0]["fields"] == "name;id_number"
-    assert [row["id"] for row in await exported(auth.department("D002"))] == [
-        calls["d002_on_d001"]
-    ]
+    assert [row["id"] for row in await exported(auth.department("D002"))] == [calls["d002_on_d001"]]
     assert await exported(auth.department("D009")) == []
     response = await client.get(f"{USAGE}/export.csv", headers=auth.headers(Role.PUBLIC))
     assert response.status_code == 403

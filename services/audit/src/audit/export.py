@@ -10,6 +10,8 @@ from typing import Any
 from fastapi import Response
 from pydantic import BaseModel
 
+from audit.supervision.schemas import Scorecards
+
 #: An export is one response; past this many rows, narrow it with the list's filters.
 MAX_EXPORT_ROWS = 100_000
 
@@ -34,3 +36,28 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):
         return ";".join(str(v) for v in value)
     return str(value)
+
+
+def scorecards_csv(cards: Scorecards) -> Response:
+    """One row per department: its score, then each measure's score and figures."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = ["period", "department", "score"]
+    if cards.items:
+        for name, measure in cards.items[0].measures.items():
+            header += [f"{name}_score", *(f"{name}_{figure}" for figure in measure.figures)]
+    writer.writerow(header)
+    for card in cards.items:
+        row: list[Any] = [cards.period, card.department, _blank(card.score)]
+        for measure in card.measures.values():
+            row += [_blank(measure.score), *measure.figures.values()]
+        writer.writerow(row)
+    return Response(
+        content="\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="scorecards-{cards.period}.csv"'},
+    )
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value

@@ -11,6 +11,7 @@ from audit.reports.routes import router as reports_router
 from audit.retention.routes import router as holds_router
 from audit.settings import AuditSettings
 from audit.subscriptions import subscriptions
+from audit.supervision.routes import router as supervision_router
 from audit.usage.routes import router as usage_router
 from audit.worker import sweeps
 from pdp_kit.migrations import locate
@@ -30,6 +31,7 @@ definition = ServiceDefinition(
         netlogs_router,
         integrity_router,
         holds_router,
+        supervision_router,
     ),
     subscriptions=subscriptions,
     sweeps=sweeps,

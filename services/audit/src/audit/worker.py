@@ -4,6 +4,7 @@
 - ``retention``: create the network log's partitions ahead; purge what is past its retention and
   under no hold, recording each cut (Art. 34).
 - ``usage_reports``: remind grants with data calls and no usage report (Art. 34).
+- ``rectification``: flag rectification orders open past their deadline (Art. 35).
 """
 
 from collections.abc import Sequence
@@ -11,10 +12,12 @@ from collections.abc import Sequence
 from audit.chain.service import write_checkpoints
 from audit.reports.service import remind_missing_reports
 from audit.retention.purge import purge
+from audit.supervision.service import flag_overdue_orders
 from pdp_kit.sweeps import Sweep
 
 sweeps: Sequence[Sweep] = (
     Sweep("checkpoints", write_checkpoints),
     Sweep("retention", purge),
     Sweep("usage_reports", remind_missing_reports),
+    Sweep("rectification", flag_overdue_orders),
 )

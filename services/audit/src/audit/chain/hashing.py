@@ -46,7 +46,7 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot chain a {type(value).__name__}")
 
 
-def canonical(kind: str, position: int, row: Mapping[str, Any], columns: Iterable[str]) -> bytes:
+def canonical(kind: str, position: int, row: Mapping[Any, Any], columns: Iterable[str]) -> bytes:
     """The bytes a record is chained by: the same for the row as written and as read back."""
     values = [kind, position, *(row[name] for name in columns)]
     return json.dumps(
@@ -55,6 +55,6 @@ def canonical(kind: str, position: int, row: Mapping[str, Any], columns: Iterabl
 
 
 def link(
-    previous: bytes, kind: str, position: int, row: Mapping[str, Any], columns: Iterable[str]
+    previous: bytes, kind: str, position: int, row: Mapping[Any, Any], columns: Iterable[str]
 ) -> bytes:
     return sm3(previous + canonical(kind, position, row, columns))

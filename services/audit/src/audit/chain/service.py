@@ -51,7 +51,9 @@ async def verify_all(session: AsyncSession) -> IntegrityReport:
         checked += finding.checked
         if finding.first_bad is not None:
             return IntegrityReport(
-                ok=False, checked=checked, first_bad=BadLink(kind=chain.kind, position=finding.first_bad)
+                ok=False,
+                checked=checked,
+                first_bad=BadLink(kind=chain.kind, position=finding.first_bad),
             )
     return IntegrityReport(ok=True, checked=checked)
 

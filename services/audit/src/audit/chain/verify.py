@@ -31,12 +31,13 @@ class Finding:
 
 
 async def latest_cut(session: AsyncSession, kind: str) -> ChainCut | None:
-    return await session.scalar(
+    cut: ChainCut | None = await session.scalar(
         select(ChainCut)
         .where(col(ChainCut.kind) == kind)
         .order_by(col(ChainCut.position).desc())
         .limit(1)
     )
+    return cut
 
 
 async def verify_chain(session: AsyncSession, chain: Chain, key: SigningKey) -> Finding:

@@ -12,8 +12,9 @@ class JournalEntry(AuditTable, table=True):
     """One domain event of any service, kept as it was published: the audit trail of Art. 32
     and the record supervision reads (Art. 34, 35).
 
-    ``seq`` is the journal order (arrival order) and the entry's position in the journal chain. Each filter of ``GET /events`` has an index that
-    ends in ``seq``, so a filtered page is one index range scan however long the journal grows.
+    ``seq`` is the journal order (arrival order) and the entry's position in the journal chain.
+    Each filter of ``GET /events`` has an index that ends in ``seq``, so a filtered page is one
+    index range scan however long the journal grows.
     """
 
     __tablename__ = "journal_entry"

@@ -30,8 +30,8 @@ chain = Chain(Kind.NETLOG, _netlog, key="event_id")
 
 async def keep_requests(session: AsyncSession, *, events: Sequence[Event]) -> None:
     """Store the logged requests as they are, chained in arrival order (Art. 32): one INSERT
-    round per batch; a copy already kept is left as it is. A record that breaks the contract raises, and the kit parks it on the
-    dead-letter topic."""
+    round per batch; a copy already kept is left as it is. A record that breaks the contract
+    raises, and the kit parks it on the dead-letter topic."""
     now = utcnow()
     rows = []
     for event in events:

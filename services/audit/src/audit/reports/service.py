@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, Table, func, or_, select
@@ -154,14 +154,16 @@ async def remind_missing_reports(session: AsyncSession, as_of: date) -> dict[str
             .group_by(col(UsageRecord.basis_id))
         )
     ).all()
-    reported = dict(
+    reported: dict[str, datetime] = dict(
         (
             await session.execute(
                 select(col(UsageReport.grant_id), func.max(col(UsageReport.filed_at))).group_by(
                     col(UsageReport.grant_id)
                 )
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     reminded: list[str] = []
     for grant_id, first, last, count in calls:

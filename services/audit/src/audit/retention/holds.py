@@ -27,7 +27,9 @@ class HoldReleased(Conflict):
     code, title = "hold-released", "保全已解除"
 
 
-async def place_hold(session: AsyncSession, *, principal: Principal, body: HoldCreate) -> HoldPublic:
+async def place_hold(
+    session: AsyncSession, *, principal: Principal, body: HoldCreate
+) -> HoldPublic:
     require_role(principal, Role.BUREAU)
     hold = Hold(
         id=str(uuid.uuid4()),

@@ -56,7 +56,7 @@ async def ensure_partitions(session: AsyncSession, as_of: date) -> list[str]:
         year, month = next_month(year, month)
     stray = await session.execute(
         text(
-            f"SELECT DISTINCT EXTRACT(YEAR FROM time AT TIME ZONE 'UTC')::int, "  # noqa: S608
+            f"SELECT DISTINCT EXTRACT(YEAR FROM time AT TIME ZONE 'UTC')::int, "
             f"EXTRACT(MONTH FROM time AT TIME ZONE 'UTC')::int FROM {DEFAULT}"
         )
     )
@@ -73,21 +73,23 @@ async def _create(session: AsyncSession, year: int, month: int) -> str:
     bounds = f"FROM ('{low.isoformat()}') TO ('{high.isoformat()}')"
     in_range = "time >= :low AND time < :high"
     moved = await session.scalar(
-        text(f"SELECT count(*) FROM {DEFAULT} WHERE {in_range}"),  # noqa: S608
+        text(f"SELECT count(*) FROM {DEFAULT} WHERE {in_range}"),
         {"low": low, "high": high},
     )
     if not moved:
-        await session.execute(text(f"CREATE TABLE {name} PARTITION OF {PARENT} FOR VALUES {bounds}"))
+        await session.execute(
+            text(f"CREATE TABLE {name} PARTITION OF {PARENT} FOR VALUES {bounds}")
+        )
         return name
     # Rows of this month sit in the default partition: move them into the new one (same rows,
     # same chain links), then attach it.
     await session.execute(text(f"CREATE TABLE {name} (LIKE {PARENT} INCLUDING ALL)"))
     await session.execute(
-        text(f"INSERT INTO {name} SELECT * FROM {DEFAULT} WHERE {in_range}"),  # noqa: S608
+        text(f"INSERT INTO {name} SELECT * FROM {DEFAULT} WHERE {in_range}"),
         {"low": low, "high": high},
     )
     await session.execute(
-        text(f"DELETE FROM {DEFAULT} WHERE {in_range}"),  # noqa: S608
+        text(f"DELETE FROM {DEFAULT} WHERE {in_range}"),
         {"low": low, "high": high},
     )
     await session.execute(text(f"ALTER TABLE {PARENT} ATTACH PARTITION {name} FOR VALUES {bounds}"))
@@ -103,9 +105,7 @@ async def drop_partitions_through(
     for name, (year, month) in sorted((await partitions(session)).items()):
         if month_start(*next_month(year, month)) > older_than:
             continue
-        count, last = (
-            await session.execute(text(f"SELECT count(*), max(seq) FROM {name}"))  # noqa: S608
-        ).one()
+        count, last = (await session.execute(text(f"SELECT count(*), max(seq) FROM {name}"))).one()
         if last is not None and last > position:
             continue
         await session.execute(text(f"ALTER TABLE {PARENT} DETACH PARTITION {name}"))

@@ -15,7 +15,7 @@ from datetime import UTC, date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, CursorResult, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from audit.chain.appender import Chain
@@ -107,8 +107,10 @@ async def _purge_kind(
             session, older_than=older_than, position=position
         )
         method = "partition-drop+delete" if dropped else method
-    deleted = (await session.execute(delete(table).where(seq > start, seq <= position))).rowcount
-    removed = dropped + int(deleted or 0)
+    deleted: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
+        delete(table).where(seq > start, seq <= position)
+    )
+    removed = dropped + int(deleted.rowcount or 0)
     cut = ChainCut(
         kind=chain.kind,
         position=position,

@@ -9,7 +9,9 @@ router = APIRouter(prefix="/holds", tags=["retention"])
 
 
 @router.post("", response_model=HoldPublic, status_code=201)
-async def place_hold(session: SessionDep, principal: CurrentPrincipal, body: HoldCreate) -> HoldPublic:
+async def place_hold(
+    session: SessionDep, principal: CurrentPrincipal, body: HoldCreate
+) -> HoldPublic:
     """Hold records of a scope (`netlogs`, `usage`, `events`) whose time lies in [`from`, `to`]:
     the retention sweep purges none of them while the hold stands (Art. 34). Bureau only."""
     return await holds.place_hold(session, principal=principal, body=body)
@@ -22,6 +24,8 @@ async def list_holds(session: SessionDep, principal: CurrentPrincipal) -> list[H
 
 
 @router.delete("/{hold_id}", response_model=HoldPublic)
-async def release_hold(session: SessionDep, principal: CurrentPrincipal, hold_id: str) -> HoldPublic:
+async def release_hold(
+    session: SessionDep, principal: CurrentPrincipal, hold_id: str
+) -> HoldPublic:
     """Release a hold; it stays on record. Bureau only."""
     return await holds.release_hold(session, principal=principal, hold_id=hold_id)

@@ -45,12 +45,12 @@ def _contract_modules_loaded() -> bool:
     return True
 
 
-def is_usage(event_type: str) -> bool:
-    """A data call of any producer: its payload class is a ``DataUsage``. A new producer needs
-    no change here, only its subclass in the contracts."""
+def _usage_class(event_type: str) -> type[DataUsage] | None:
+    """The payload class of a data call of any producer (a ``DataUsage`` subclass); a new
+    producer needs no change here, only its subclass in the contracts."""
     _contract_modules_loaded()
     payload = payload_class(event_type)
-    return payload is not None and issubclass(payload, DataUsage)
+    return payload if payload is not None and issubclass(payload, DataUsage) else None
 
 
 async def keep_usage(session: AsyncSession, *, events: Sequence[Event]) -> None:
@@ -59,10 +59,9 @@ async def keep_usage(session: AsyncSession, *, events: Sequence[Event]) -> None:
     now = utcnow()
     rows: list[dict[str, Any]] = []
     for event in events:
-        if not is_usage(event.type):
+        payload = _usage_class(event.type)
+        if payload is None:
             continue
-        payload = payload_class(event.type)
-        assert payload is not None and issubclass(payload, DataUsage)
         call = event.payload(payload)
         rows.append(
             {
