@@ -165,6 +165,7 @@ def upgrade() -> None:
             batch_op.add_column(sa.Column('hash', sa.String(length=64), nullable=True))
             batch_op.drop_constraint(batch_op.f('uq_netlog_event_id'), type_='unique')
             batch_op.create_index('ix_netlog_event_id', ['event_id'], unique=False)
+            batch_op.create_index('ix_netlog_status_seq', ['status', 'seq'], unique=False)
         _chain_in_place('netlog', 'netlog', NETLOG_COLUMNS)
         with op.batch_alter_table('netlog', schema=None) as batch_op:
             batch_op.alter_column('hash', existing_type=sa.String(length=64), nullable=False)
@@ -233,6 +234,7 @@ def _partition_netlog() -> None:
     op.execute('CREATE INDEX ix_netlog_time ON netlog (time)')
     op.execute('CREATE INDEX ix_netlog_client_id_seq ON netlog (client_id, seq)')
     op.execute('CREATE INDEX ix_netlog_event_id ON netlog (event_id)')
+    op.execute('CREATE INDEX ix_netlog_status_seq ON netlog (status, seq)')
     op.execute('CREATE TABLE netlog_default PARTITION OF netlog DEFAULT')
     old = _typed('netlog_unpartitioned', NETLOG_COLUMNS, hashed=False)
     rows = _chained('netlog', bind.execute(sa.select(old).order_by(old.c.seq)).all(),
@@ -288,6 +290,7 @@ def downgrade() -> None:
         op.execute('DROP INDEX ix_netlog_time')
         op.execute('DROP INDEX ix_netlog_client_id_seq')
         op.execute('DROP INDEX ix_netlog_event_id')
+        op.execute('DROP INDEX ix_netlog_status_seq')
         op.execute('CREATE TABLE netlog (LIKE netlog_partitioned INCLUDING DEFAULTS)')
         op.execute('INSERT INTO netlog SELECT * FROM netlog_partitioned')
         op.execute('DROP TABLE netlog_partitioned')
@@ -301,6 +304,7 @@ def downgrade() -> None:
         op.execute('CREATE INDEX ix_netlog_client_id_seq ON netlog (client_id, seq)')
     else:
         with op.batch_alter_table('netlog', schema=None) as batch_op:
+            batch_op.drop_index('ix_netlog_status_seq')
             batch_op.drop_index('ix_netlog_event_id')
             batch_op.create_unique_constraint(batch_op.f('uq_netlog_event_id'), ['event_id'])
             batch_op.drop_column('hash')

@@ -25,6 +25,7 @@ class NetworkLogEntry(AuditTable, table=True):
         Index("ix_netlog_event_id", "event_id"),
         Index("ix_netlog_time", "time"),
         Index("ix_netlog_client_id_seq", "client_id", "seq"),
+        Index("ix_netlog_status_seq", "status", "seq"),
     )
 
     seq: int | None = Field(
