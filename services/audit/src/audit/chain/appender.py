@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, text
+from sqlalchemy import ARRAY, Table, bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from audit.chain.hashing import link
@@ -31,6 +31,9 @@ class Chain:
         self.columns = tuple(c.name for c in table.columns if c.name not in ("seq", "hash"))
         names = ", ".join(f'"{c.name}"' for c in table.columns)
         values = ", ".join(f":{c.name}" for c in table.columns)
+        self._stored_pg = text(
+            f'SELECT "{self.key.name}" FROM "{table.name}" WHERE "{self.key.name}" = ANY(:keys)'
+        ).bindparams(bindparam("keys", type_=ARRAY(self.key.type)))
         self._insert = text(f'INSERT INTO "{table.name}" ({names}) VALUES ({values})').bindparams(
             *(bindparam(c.name, type_=c.type) for c in table.columns)
         )
@@ -44,7 +47,12 @@ class Chain:
         if head is None:
             raise RuntimeError(f"chain head {self.kind} is missing (migrations not applied?)")
         keys = [row[self.key.name] for row in rows]
-        stored = set(await session.scalars(select(self.key).where(self.key.in_(keys))))
+        if session.bind.dialect.name == "postgresql":
+            # One array parameter: an IN list of a batch's 500 keys is compiled afresh each time.
+            found = await session.scalars(self._stored_pg, {"keys": keys})
+        else:
+            found = await session.scalars(select(self.key).where(self.key.in_(keys)))
+        stored = set(found)
         position, previous = head.position, bytes.fromhex(head.hash)
         fresh: list[dict[str, Any]] = []
         for row in rows:

@@ -46,12 +46,15 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot chain a {type(value).__name__}")
 
 
+#: One encoder for every link (``json.dumps`` with options builds a new one per call).
+_ENCODER = json.JSONEncoder(
+    default=_plain, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+)
+
+
 def canonical(kind: str, position: int, row: Mapping[Any, Any], columns: Iterable[str]) -> bytes:
     """The bytes a record is chained by: the same for the row as written and as read back."""
-    values = [kind, position, *(row[name] for name in columns)]
-    return json.dumps(
-        values, default=_plain, sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    ).encode()
+    return _ENCODER.encode([kind, position, *(row[name] for name in columns)]).encode()
 
 
 def link(
