@@ -281,3 +281,23 @@ async def test_a_bad_hold_is_refused(
     assert response.status_code == 422, response.text
     if field:
         assert field in [error["field"] for error in response.json()["errors"]]
+
+
+async def test_the_purge_runs_on_its_own_connection_when_one_is_configured(
+    service_settings: Any, as_bureau: dict[str, str], events: Any
+) -> None:
+    from audit.main import create_app
+
+    url = service_settings.resolved_database_url()
+    app = create_app(service_settings.model_copy(update={"purge_database_url": url}))
+    async with app.router.lifespan_context(app):
+        async with app.state.sessionmaker() as session, session.begin():
+            await keep_netlog(session, [events.request_logged(time="2025-01-10T00:00:00")])
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://audit.test") as client:
+            swept = await client.post(
+                "/api/audit/admin/sweep", params={"as_of": "2026-01-01"}, headers=as_bureau
+            )
+            assert swept.json()["results"]["retention"]["netlog"]["removed"] == 1
+            await assert_intact(client, as_bureau)
+            assert await netlog_ids(client, as_bureau) == []

@@ -12,11 +12,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date
-from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, CursorResult, delete, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from audit.chain.appender import Chain
 from audit.chain.keys import SigningKey, signing_key
@@ -54,21 +53,21 @@ RETENTIONS = (
 )
 
 
-@cache
-def _purge_engine(url: str) -> AsyncEngine:
-    return create_engine(url)
-
-
 @asynccontextmanager
 async def purge_session(session: AsyncSession) -> AsyncIterator[AsyncSession]:
     """The session the purge runs in: ``PDP_AUDIT_PURGE_DATABASE_URL``'s role (it may DELETE
-    and owns the partitions) in its own transaction, or the sweep's own session when unset."""
+    and owns the partitions) in its own transaction, or the sweep's own session when unset (and
+    on SQLite, which has no roles and one writer at a time)."""
     url = settings_of(session).purge_database_url
-    if url is None:
+    if url is None or session.bind.dialect.name == "sqlite":  # one writer at a time there
         yield session
         return
-    async with sessionmaker(_purge_engine(url))() as purging, purging.begin():
-        yield purging
+    engine = create_engine(url)  # a sweep runs hourly: its own engine, disposed after
+    try:
+        async with sessionmaker(engine)() as purging, purging.begin():
+            yield purging
+    finally:
+        await engine.dispose()
 
 
 async def purge(session: AsyncSession, as_of: date) -> dict[str, Any]:
