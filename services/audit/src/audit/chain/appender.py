@@ -24,8 +24,10 @@ from pdp_kit.db import get_for_update, utcnow
 class Chain:
     """One chained table: its kind, the column that identifies a record, the chained columns."""
 
-    def __init__(self, kind: str, table: Table, *, key: str) -> None:
+    def __init__(self, kind: str, table: Table, *, key: str, copy: bool = False) -> None:
         self.kind = kind
+        #: On PostgreSQL write a batch with COPY (the network log's ingest rate, Art. 34).
+        self.copy = copy
         self.table = table
         self.key = table.c[key]
         self.columns = tuple(c.name for c in table.columns if c.name not in ("seq", "hash"))
@@ -62,7 +64,20 @@ class Chain:
             position += 1
             previous = link(previous, self.kind, position, row, self.columns)
             fresh.append({**row, "seq": position, "hash": previous.hex()})
-        if fresh:
+        if not fresh:
+            return []
+        if self.copy and session.bind.dialect.name == "postgresql":
+            await self._copy(session, fresh)
+        else:
             await session.execute(self._insert, fresh)
-            head.position, head.hash, head.updated_at = position, previous.hex(), utcnow()
+        head.position, head.hash, head.updated_at = position, previous.hex(), utcnow()
         return [row["seq"] for row in fresh]
+
+    async def _copy(self, session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+        """COPY in the session's own transaction (its connection); UTC-aware timestamps only."""
+        names = [c.name for c in self.table.columns]
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+            self.table.name, records=[tuple(row[n] for n in names) for row in rows], columns=names
+        )

@@ -25,7 +25,7 @@ from pdp_kit.pagination import Page, PageParams, keyset_page
 READERS = (Role.BUREAU, Role.CYBERSPACE, Role.OPS)
 
 _netlog: Table = NetworkLogEntry.__table__  # type: ignore[attr-defined]
-chain = Chain(Kind.NETLOG, _netlog, key="event_id")
+chain = Chain(Kind.NETLOG, _netlog, key="event_id", copy=True)
 
 
 async def keep_requests(session: AsyncSession, *, events: Sequence[Event]) -> None:
