@@ -14,7 +14,7 @@ endif
 UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 VENV := .venv/bin
 
-.PHONY: install run test test-quick lint fmt bench migration clean
+.PHONY: install run test test-quick lint fmt bench migration backup restore clean
 
 $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -50,6 +50,13 @@ bench: install  ## benchmarks: figures printed as ratios against a same-run base
 
 migration: install  ## make migration SERVICE=catalog MESSAGE="what changed"
 	$(VENV)/python -m pdp_kit.migrations $(SERVICE) "$(MESSAGE)"
+
+backup: install  ## every service's database into backups/<UTC time>/ (or BACKUP=dir); see deploy/README.md
+	$(VENV)/python -m pdp_kit.backup backup $(BACKUP)
+
+restore: install  ## make restore BACKUP=backups/<time>: put every database back (stop the platform first)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<time>"; exit 2; }
+	$(VENV)/python -m pdp_kit.backup restore $(BACKUP)
 
 clean:
 	rm -rf .pdp .pytest_cache .mypy_cache .ruff_cache

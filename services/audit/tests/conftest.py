@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from audit.main import create_app
@@ -15,6 +18,8 @@ from audit.settings import AuditSettings
 from pdp_contracts import EventPayload, event_type
 from pdp_contracts.catalog import DepartmentCreated
 from pdp_contracts.gateway import RequestLogged
+from pdp_contracts.sharing import GrantCreated, GrantDataCalled
+from pdp_contracts.usage import DataUsage, UsageBasis, UsageResult
 from pdp_kit.events.envelope import Event
 
 Handler = Callable[[AsyncSession, Sequence[Event]], Awaitable[None]]
@@ -24,6 +29,18 @@ Deliver = Callable[..., Awaitable[None]]
 @pytest.fixture
 def service_app_factory() -> tuple[object, type[AuditSettings]]:
     return create_app, AuditSettings
+
+
+@pytest.fixture
+def service_settings(service_settings: AuditSettings, tmp_path: Path) -> AuditSettings:
+    """Each test's own data directory: its own checkpoint key."""
+    return service_settings.model_copy(update={"data_dir": tmp_path / "data"})
+
+
+class OpenDataRead(DataUsage):
+    """A producer audit has never heard of: its data calls are kept all the same."""
+
+    event_type = event_type("opening", "listing", "data_read")
 
 
 class ShareRequestSubmitted(EventPayload):
@@ -91,6 +108,68 @@ class Events:
             traceparent="00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
         )
 
+    @staticmethod
+    def data_called(
+        grant_id: str = "G1",
+        *,
+        holder: str = "D002",
+        provider: str = "D001",
+        resource_id: str = "R1",
+        time: str = "2026-03-01T08:00:00",
+        records: int = 10,
+        result: UsageResult = UsageResult.OK,
+    ) -> Event:
+        call = GrantDataCalled(
+            client_id=f"client-{holder}",
+            department=holder,
+            basis=UsageBasis.GRANT,
+            basis_id=grant_id,
+            resource_id=resource_id,
+            provider=provider,
+            purpose="低保资格核查",
+            fields=["name", "id_number"],
+            record_count=records,
+            result=result,
+            reason=None if result is UsageResult.OK else "授权已终止",
+            called_at=at(time),
+        )
+        return Event.of(call, subject=grant_id, actor=call.client_id, department=holder)
+
+    @staticmethod
+    def open_data_read(
+        operator: str = "OP001", *, provider: str = "D001", time: str = "2026-03-01T08:00:00"
+    ) -> Event:
+        call = OpenDataRead(
+            client_id=f"client-{operator}",
+            operator=operator,
+            basis=UsageBasis.LISTING,
+            basis_id="L1",
+            resource_id="R9",
+            provider=provider,
+            record_count=3,
+            result=UsageResult.OK,
+            called_at=at(time),
+        )
+        return Event.of(call, subject="L1", actor=call.client_id)
+
+    @staticmethod
+    def grant_created(
+        grant_id: str = "G1", *, holder: str = "D002", provider: str = "D001"
+    ) -> Event:
+        grant = GrantCreated(
+            id=grant_id,
+            request_id=f"SR-{grant_id}",
+            resource_id="R1",
+            provider=provider,
+            holder=holder,
+            fields=["name", "id_number"],
+            purpose="低保资格核查",
+            legal_basis="《社会救助暂行办法》",
+            valid_until=date(2027, 12, 31),
+        )
+        event = Event.of(grant, subject=grant_id, actor="pdp-sharing", department=holder)
+        return dataclasses.replace(event, time=at("2026-02-01T00:00:00"))
+
 
 @pytest.fixture
 def events() -> type[Events]:
@@ -106,3 +185,44 @@ def deliver(app: FastAPI) -> Deliver:
             await handler(session, list(events))
 
     return deliver
+
+
+@pytest.fixture
+def deliver_each(app: FastAPI) -> Deliver:
+    """Hand events one by one to a per-event handler, in one transaction each."""
+
+    async def deliver_each(
+        handler: Callable[[AsyncSession, Event], Awaitable[None]], *events: Event
+    ) -> None:
+        for event in events:
+            async with app.state.sessionmaker() as session, session.begin():
+                await handler(session, event)
+
+    return deliver_each
+
+
+@pytest.fixture
+def sweep(client: Any, as_bureau: dict[str, str]) -> Callable[[str], Awaitable[dict[str, Any]]]:
+    """Run audit's sweeps as of a date, as the bureau; returns each sweep's result."""
+
+    async def sweep(as_of: str) -> dict[str, Any]:
+        response = await client.post(
+            "/api/audit/admin/sweep", params={"as_of": as_of}, headers=as_bureau
+        )
+        assert response.status_code == 200, response.text
+        results: dict[str, Any] = response.json()["results"]
+        return results
+
+    return sweep
+
+
+@pytest.fixture
+def sql(app: FastAPI) -> Callable[..., Awaitable[Any]]:
+    """Run a statement straight on the service's database, as someone with database access."""
+
+    async def sql(statement: str, **params: Any) -> Any:
+        async with app.state.engine.begin() as connection:
+            result = await connection.execute(text(statement), params)
+            return result.all() if result.returns_rows else result.rowcount
+
+    return sql

@@ -80,6 +80,27 @@ async def test_the_kit_consumer_journals_domain_events_and_keeps_network_logs_ap
     assert parked.records == []
 
 
+async def test_the_kit_consumer_keeps_a_data_call_as_a_usage_record_and_journals_it(
+    app: FastAPI, client: httpx.AsyncClient, as_bureau: dict[str, str], events: Any
+) -> None:
+    parked = ParkedRecords()
+    called = events.data_called("G1")
+    opened = events.open_data_read("OP001")
+    batch = [
+        record(called, topic="pdp.sharing.events", offset=0),
+        record(opened, topic="pdp.opening.events", offset=0),
+    ]
+
+    await consumer(app, parked).handle_records(batch)
+    await consumer(app, parked).handle_records(batch)  # redelivered
+
+    usage = (await client.get("/api/audit/usage-records", headers=as_bureau)).json()["items"]
+    journal = (await client.get("/api/audit/events", headers=as_bureau)).json()["items"]
+    assert [item["id"] for item in usage] == [called.id, opened.id]
+    assert [item["id"] for item in journal] == [called.id, opened.id]
+    assert parked.records == []
+
+
 async def test_a_network_log_record_that_breaks_its_contract_is_parked_not_kept(
     app: FastAPI, client: httpx.AsyncClient, as_ops: dict[str, str], events: Any
 ) -> None:

@@ -1,8 +1,12 @@
+import dataclasses
+import json
 from datetime import datetime
 from typing import Any
 
 import httpx
 import pytest
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
 
 from audit.subscriptions import when_any_event_is_published_journal_it as journal_it
 from pdp_contracts.catalog import DepartmentCreated
@@ -33,7 +37,35 @@ async def test_handled_events_are_listed_in_journal_order_with_every_field(
     assert first["data"] == {"code": "D001", "name": "部门D001"}
     assert first["traceparent"] == created.traceparent
     assert datetime.fromisoformat(first["time"]) == created.time
-    assert datetime.fromisoformat(first["received_at"]) >= created.time
+    assert datetime.fromisoformat(first["receivedat"]) >= created.time
+
+
+async def test_journal_items_are_the_structured_cloudevents_the_sdk_reads(
+    client: httpx.AsyncClient, as_bureau: dict[str, str], events: Any, deliver: Any
+) -> None:
+    created = events.department_created("D001")
+    anonymous = dataclasses.replace(
+        events.share_request_submitted("SR-1"), actor=None, extensions={"partitionkey": "SR-1"}
+    )
+    await deliver(journal_it, created, anonymous)
+
+    items = (await client.get(EVENTS, headers=as_bureau)).json()["items"]
+
+    parsed = [JSONFormat().read(CloudEvent, json.dumps(item).encode()) for item in items]
+    assert [event.get_id() for event in parsed] == [created.id, anonymous.id]
+    first, second = parsed
+    assert first.get_attributes()["specversion"] == "1.0"
+    assert first.get_type() == DepartmentCreated.event_type
+    assert first.get_time() == created.time
+    assert first.get_data() == created.data
+    assert first.get_attributes()["actor"] == "bureau-admin"
+    assert "receivedat" in first.get_attributes()
+    assert all(name.isalnum() and name.islower() for name in items[0])
+    assert "actor" not in items[1] and None not in items[1].values()
+    assert second.get_attributes()["partitionkey"] == "SR-1"
+    # The item is the event as published: the same attributes the producer's record carries.
+    published = JSONFormat().read(CloudEvent, created.encode()[1]).get_attributes()
+    assert {k: v for k, v in first.get_attributes().items() if k != "receivedat"} == published
 
 
 async def test_each_filter_narrows_the_journal(

@@ -5,27 +5,40 @@ buffer; a background task moves the buffer into the outbox every ``netlog_flush_
 soon as ``netlog_batch_size`` entries wait), one transaction per batch, with SQLAlchemy Core.
 From the outbox the relay publishes to ``pdp.gateway.netlog`` like any other event.
 
-What a crash can lose: entries still in memory, i.e. the requests of the last flush interval
-(about 100 ms, at most one batch more while a write is in flight). A graceful shutdown
-(SIGTERM, the lifespan ending) flushes everything first. While the database refuses writes the
-entries stay in memory and are retried with backoff; beyond ``netlog_max_pending`` the oldest are
-dropped and counted in ``dropped`` (and logged), so an outage cannot exhaust memory.
+The broker or audit being slow or down costs nothing here: entries wait in the outbox. When the
+gateway's own database refuses a write, the entries are spilled to a local file
+(``<data_dir>/netlog-spill.jsonl``, appended and fsynced) instead of being held in memory, and
+the next successful flush replays the file first, in order, then removes it. Each spilled entry
+carries its event id, and the outbox insert skips an id already there, so a replay interrupted by
+a crash and started again writes every entry once; audit keeps one record per event id too.
+
+What a crash can lose: entries still in memory, i.e. the requests of at most one flush interval
+(``netlog_flush_seconds``, about 100 ms; at most one batch more while a write is in flight).
+Spilled entries survive a crash. A graceful shutdown (SIGTERM, the lifespan ending) flushes
+everything first, spilling what the database refuses. Without a spill file (``spill_path``
+unset) entries beyond ``netlog_max_pending`` are dropped, oldest first, and counted in
+``dropped``; with one, nothing is dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import json
 import logging
+import os
+import uuid
 from collections import Counter, deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.settings import GatewaySettings
@@ -39,6 +52,13 @@ log = logging.getLogger(__name__)
 
 _outbox: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 _MAX_BACKOFF_SECONDS = 5.0
+_COLUMNS = [c for c in _outbox.columns if c is not _outbox.autoincrement_column]
+#: Plain ``INSERT ... ON CONFLICT DO NOTHING`` (PostgreSQL and SQLite): a replayed entry whose
+#: event id is already in the outbox is skipped.
+_INSERT = text(
+    f'INSERT INTO "{_outbox.name}" ({", ".join(c.name for c in _COLUMNS)}) '
+    f'VALUES ({", ".join(f":{c.name}" for c in _COLUMNS)}) ON CONFLICT ("event_id") DO NOTHING'
+).bindparams(*(bindparam(c.name, type_=c.type) for c in _COLUMNS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +74,16 @@ class LoggedRequest:
     bytes_in: int
     bytes_out: int
     traceparent: str | None = None
+    #: Given when the entry is spilled, so its replays publish one event.
+    event_id: str | None = None
+
+    def to_line(self) -> str:
+        return json.dumps({**dataclasses.asdict(self), "time": self.time.isoformat()})
+
+    @classmethod
+    def from_line(cls, line: str) -> LoggedRequest:
+        fields = json.loads(line)
+        return cls(**{**fields, "time": datetime.fromisoformat(fields["time"])})
 
 
 class NetworkLog:
@@ -64,8 +94,10 @@ class NetworkLog:
         batch_size: int = 200,
         flush_seconds: float = 0.1,
         max_pending: int = 100_000,
+        spill_path: Path | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
+        self._spill_path = spill_path
         self._batch_size = batch_size
         self._flush_seconds = flush_seconds
         self._pending: deque[LoggedRequest] = deque(maxlen=max_pending)
@@ -79,6 +111,7 @@ class NetworkLog:
         self._probe_metric = meter().create_counter(
             "pdp.gateway.probes", description="Health, readiness and metrics probes answered"
         )
+        self.spilled = 0
 
     @property
     def pending(self) -> int:
@@ -89,38 +122,87 @@ class NetworkLog:
         self._probe_metric.add(1, {"path": path})
 
     def record(self, entry: LoggedRequest) -> None:
-        """Called on the request path: an append, nothing else."""
+        """Called on the request path: an append (a spill to disk if the buffer is full)."""
         if len(self._pending) == self._pending.maxlen:
-            self.dropped += 1  # the deque drops the oldest entry
+            if self._spill_path is not None:
+                self._spill(self._drain())
+            else:
+                self.dropped += 1  # the deque drops the oldest entry
         self._pending.append(entry)
         if len(self._pending) >= self._batch_size:
             self._wake.set()
 
     async def flush(self) -> int:
-        """Write everything pending, one transaction per batch; return how many were written."""
-        written = 0
+        """Replay the spill file, then write everything pending, one transaction per batch;
+        return how many were written. If the database refuses, what is pending is spilled."""
         async with self._lock:
-            while self._pending:
-                batch = [
-                    self._pending.popleft()
-                    for _ in range(min(self._batch_size, len(self._pending)))
-                ]
-                try:
-                    await self._write(batch)
-                except BaseException:
-                    # Back to the front, in order; if the buffer filled meanwhile, the newest go.
-                    room = (self._pending.maxlen or 0) - len(self._pending)
-                    self.dropped += max(0, len(batch) - room)
-                    self._pending.extendleft(reversed(batch))
-                    raise
-                written += len(batch)
+            try:
+                written = await self._replay()
+                written += await self._write_pending()
+            except BaseException:
+                if self._spill_path is not None and self._pending:
+                    self._spill(self._drain())
+                raise
         self.written += written
         return written
+
+    async def _write_pending(self) -> int:
+        written = 0
+        while self._pending:
+            batch = [
+                self._pending.popleft() for _ in range(min(self._batch_size, len(self._pending)))
+            ]
+            try:
+                await self._write(batch)
+            except BaseException:
+                if self._spill_path is not None:  # to disk, in order: nothing is dropped
+                    self._spill([*batch, *self._drain()])
+                    raise
+                # Back to the front, in order; if the buffer filled meanwhile, the newest go.
+                room = (self._pending.maxlen or 0) - len(self._pending)
+                self.dropped += max(0, len(batch) - room)
+                self._pending.extendleft(reversed(batch))
+                raise
+            written += len(batch)
+        return written
+
+    def _drain(self) -> list[LoggedRequest]:
+        entries = list(self._pending)
+        self._pending.clear()
+        return entries
+
+    def _spill(self, entries: Sequence[LoggedRequest]) -> None:
+        """Append ``entries`` to the spill file, each with its event id, and fsync it."""
+        assert self._spill_path is not None
+        lines = [
+            dataclasses.replace(e, event_id=e.event_id or str(uuid.uuid4())).to_line() + "\n"
+            for e in entries
+        ]
+        self._spill_path.parent.mkdir(parents=True, exist_ok=True)
+        with self._spill_path.open("a", encoding="utf-8") as out:
+            out.writelines(lines)
+            out.flush()
+            os.fsync(out.fileno())
+        self.spilled += len(lines)
+        log.warning("network log: %d entries spilled to %s", len(lines), self._spill_path)
+
+    async def _replay(self) -> int:
+        """Write the spilled entries in order, then remove the file. Interrupted, the next
+        replay starts again from the top; entries already written are skipped by event id."""
+        if self._spill_path is None or not self._spill_path.exists():
+            return 0
+        with self._spill_path.open(encoding="utf-8") as spilled:
+            entries = [LoggedRequest.from_line(line) for line in spilled if line.strip()]
+        for start in range(0, len(entries), self._batch_size):
+            await self._write(entries[start : start + self._batch_size])
+        self._spill_path.unlink()
+        log.info("network log: %d spilled entries replayed", len(entries))
+        return len(entries)
 
     async def _write(self, batch: list[LoggedRequest]) -> None:
         rows = [_outbox_values(entry) for entry in batch]
         async with self._sessionmaker() as session, session.begin():
-            await session.execute(insert(_outbox), rows)
+            await session.execute(_INSERT, rows)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="netlog-flush")
@@ -178,6 +260,8 @@ def _outbox_values(entry: LoggedRequest) -> dict[str, Any]:
         actor=entry.client_id,
         traceparent=entry.traceparent,
     )
+    if entry.event_id is not None:
+        event = dataclasses.replace(event, id=entry.event_id)
     row = outbox_row(event, topic=NETLOG_TOPIC)
     return {
         "event_id": row.event_id,
@@ -200,6 +284,7 @@ async def network_log(app: FastAPI) -> AsyncIterator[None]:
         batch_size=settings.netlog_batch_size,
         flush_seconds=settings.netlog_flush_seconds,
         max_pending=settings.netlog_max_pending,
+        spill_path=settings.data_dir / "netlog-spill.jsonl",
     )
     netlog.start()
     app.state.netlog = netlog

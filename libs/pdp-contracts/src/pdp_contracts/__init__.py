@@ -6,6 +6,7 @@ from pdp_contracts.base import (
     dead_letter_topic,
     event_type,
     events_topic,
+    payload_class,
     producer_of,
     topic_of,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "dead_letter_topic",
     "event_type",
     "events_topic",
+    "payload_class",
     "producer_of",
     "topic_of",
 ]

@@ -55,6 +55,11 @@ class EventPayload(BaseModel):
         return cls.topic or events_topic(cls.producer())
 
 
+def payload_class(type_: str) -> type[EventPayload] | None:
+    """The payload class registered for an event type (its module imported), if any."""
+    return _BY_TYPE.get(type_)
+
+
 def topic_of(type_: str) -> str:
     """The topic events of this type travel on (the payload's own, or its producer's events)."""
     payload = _BY_TYPE.get(type_)

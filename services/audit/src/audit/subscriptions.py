@@ -2,7 +2,10 @@
 
 - The journal (Art. 32 audit trail; Art. 34, 35 supervision): every domain event of every service.
   The six ``pdp.<service>.events`` topics are read in full and a wildcard handler sees each event.
+- Usage records (Art. 34): every event whose payload is a ``DataUsage`` (any producer's data call),
+  picked out of the same batches by its payload class, so a new producer needs no change here.
 - The network log (Art. 34): every request through the gateway, on ``pdp.gateway.netlog``.
+- Sharing's grants, as a read model for usage reports (Art. 34).
 """
 
 from collections.abc import Sequence
@@ -11,8 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from audit.journal.service import journal_events
 from audit.netlogs.service import keep_requests
+from audit.reports.service import end_grant, keep_grant
+from audit.usage.service import keep_usage
 from pdp_contracts import events_topic
 from pdp_contracts.gateway import RequestLogged
+from pdp_contracts.sharing import GrantCreated, GrantTerminated
 from pdp_kit.events.consumer import Subscriptions
 from pdp_kit.events.envelope import Event
 
@@ -26,15 +32,36 @@ async def when_any_event_is_published_journal_it(
     await journal_events(session, events=events)
 
 
+async def when_data_is_called_keep_a_usage_record(
+    session: AsyncSession, events: Sequence[Event]
+) -> None:
+    await keep_usage(session, events=events)
+
+
 async def when_request_is_logged_keep_it(session: AsyncSession, events: Sequence[Event]) -> None:
     await keep_requests(session, events=events)
 
 
+async def when_grant_is_created_keep_it(session: AsyncSession, event: Event) -> None:
+    await keep_grant(session, event=event)
+
+
+async def when_grant_is_terminated_mark_it(session: AsyncSession, event: Event) -> None:
+    await end_grant(session, event=event)
+
+
 subscriptions = Subscriptions(
-    # Both are batch handlers: a poll batch is one INSERT round, the ingest rate the bench measures.
+    handlers={
+        GrantCreated.event_type: [when_grant_is_created_keep_it],
+        GrantTerminated.event_type: [when_grant_is_terminated_mark_it],
+    },
+    # Batch handlers: a poll batch is one INSERT round, the ingest rate the bench measures.
     batch_handlers={RequestLogged.event_type: [when_request_is_logged_keep_it]},
-    # Read in full: the wildcard journals every domain event on them. The network log's own topic
-    # comes from RequestLogged's contract.
+    # Read in full: the wildcards journal every domain event and keep every data call. The
+    # network log's own topic comes from RequestLogged's contract.
     topics=frozenset(events_topic(producer) for producer in PRODUCERS),
-    batch_wildcard=(when_any_event_is_published_journal_it,),
+    batch_wildcard=(
+        when_any_event_is_published_journal_it,
+        when_data_is_called_keep_a_usage_record,
+    ),
 )

@@ -1,11 +1,23 @@
 """The audit service's scheduled sweeps (run by the kit's worker with the relay and consumers).
 
-None yet. The retention purge of network logs (Art. 34: kept at least six months) and of usage
-records (at least three years), respecting holds, is a later issue; see ``netlogs/models.py``.
+- ``checkpoints``: sign each chain head that moved (Art. 32).
+- ``retention``: create the network log's partitions ahead; purge what is past its retention and
+  under no hold, recording each cut (Art. 34).
+- ``usage_reports``: remind grants with data calls and no usage report (Art. 34).
+- ``rectification``: flag rectification orders open past their deadline (Art. 35).
 """
 
 from collections.abc import Sequence
 
+from audit.chain.service import write_checkpoints
+from audit.reports.service import remind_missing_reports
+from audit.retention.purge import purge
+from audit.supervision.service import flag_overdue_orders
 from pdp_kit.sweeps import Sweep
 
-sweeps: Sequence[Sweep] = ()
+sweeps: Sequence[Sweep] = (
+    Sweep("checkpoints", write_checkpoints),
+    Sweep("retention", purge),
+    Sweep("usage_reports", remind_missing_reports),
+    Sweep("rectification", flag_overdue_orders),
+)

@@ -12,8 +12,9 @@ class JournalEntry(AuditTable, table=True):
     """One domain event of any service, kept as it was published: the audit trail of Art. 32
     and the record supervision reads (Art. 34, 35).
 
-    ``seq`` is the journal order (arrival order). Each filter of ``GET /events`` has an index that
-    ends in ``seq``, so a filtered page is one index range scan however long the journal grows.
+    ``seq`` is the journal order (arrival order) and the entry's position in the journal chain.
+    Each filter of ``GET /events`` has an index that ends in ``seq``, so a filtered page is one
+    index range scan however long the journal grows.
     """
 
     __tablename__ = "journal_entry"
@@ -38,4 +39,8 @@ class JournalEntry(AuditTable, table=True):
     department: str | None = Field(default=None, max_length=100)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     traceparent: str | None = Field(default=None, max_length=128)
+    #: Further CloudEvents extension attributes, as published.
+    extensions: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    #: The SM3 link of this entry in the journal chain (Art. 32); ``seq`` is its position.
+    hash: str = Field(default="", sa_column=Column(String(64), nullable=False))

@@ -1,16 +1,20 @@
 """The event journal: every domain event of every service (Art. 32 audit trail, Art. 34, 35)."""
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from cloudevents.core.formats.json import JSONFormat
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from audit.ingest import InsertOnce, as_utc
+from audit.chain.appender import Chain
+from audit.chain.hashing import Kind
+from audit.ingest import as_utc
 from audit.journal.models import JournalEntry
-from audit.journal.schemas import JournalEntryPublic
+from audit.journal.schemas import JournalItem
 from audit.listing import Period, in_arrival_order
 from pdp_contracts.gateway import RequestLogged
 from pdp_kit.auth import Principal, Role, require_role
@@ -26,15 +30,16 @@ READERS = (Role.BUREAU, Role.CYBERSPACE, Role.ASSESSOR)
 #: is its own record (``netlogs``), with its own retention (Art. 34).
 NOT_JOURNALED = frozenset({RequestLogged.event_type})
 
+_FORMAT = JSONFormat()
 _journal: Table = JournalEntry.__table__  # type: ignore[attr-defined]
-_insert_once = InsertOnce(_journal, key="event_id")
+chain = Chain(Kind.JOURNAL, _journal, key="event_id")
 
 
 async def journal_events(session: AsyncSession, *, events: Sequence[Event]) -> None:
-    """Keep the events as published: one INSERT round per batch, nothing read first; a copy
-    already journaled is left as it is."""
+    """Keep the events as published, chained in arrival order (Art. 32): one INSERT round per
+    batch; a copy already journaled is left as it is."""
     now = utcnow()
-    await _insert_once(
+    await chain.append(
         session,
         [
             {
@@ -47,6 +52,7 @@ async def journal_events(session: AsyncSession, *, events: Sequence[Event]) -> N
                 "department": event.department,
                 "data": event.data,
                 "traceparent": event.traceparent,
+                "extensions": event.extensions or None,
                 "received_at": now,
             }
             for event in events
@@ -65,7 +71,7 @@ async def list_events(
     department: str | None = None,
     from_: datetime | None = None,
     to: datetime | None = None,
-) -> Page[JournalEntryPublic]:
+) -> Page[JournalItem]:
     """Journaled events in journal order; every filter given must hold."""
     require_role(principal, *READERS)
     period = Period.between(from_, to)
@@ -86,6 +92,20 @@ async def list_events(
     )
 
 
-def _public(entry: JournalEntry) -> JournalEntryPublic:
-    fields: dict[str, Any] = entry.model_dump(exclude={"seq", "event_id"})
-    return JournalEntryPublic(id=entry.event_id, **fields)
+def _public(entry: JournalEntry) -> JournalItem:
+    """The structured CloudEvent as it was published, with when audit received it as the
+    extension ``receivedat`` (extension names are lowercase alphanumerics); nulls are omitted."""
+    event = Event(
+        id=entry.event_id,
+        source=entry.source,
+        type=entry.type,
+        subject=entry.subject,
+        time=entry.time,
+        data=entry.data,
+        actor=entry.actor,
+        department=entry.department,
+        traceparent=entry.traceparent,
+        extensions={**(entry.extensions or {}), "receivedat": entry.received_at},
+    )
+    structured: dict[str, Any] = json.loads(_FORMAT.write(event.to_cloudevent()))
+    return JournalItem.model_validate(structured)

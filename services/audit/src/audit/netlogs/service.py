@@ -8,7 +8,9 @@ from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from audit.ingest import InsertOnce, as_utc
+from audit.chain.appender import Chain
+from audit.chain.hashing import Kind
+from audit.ingest import as_utc
 from audit.listing import Period, in_arrival_order
 from audit.netlogs.models import NetworkLogEntry
 from audit.netlogs.schemas import NetworkLogPublic
@@ -23,13 +25,13 @@ from pdp_kit.pagination import Page, PageParams, keyset_page
 READERS = (Role.BUREAU, Role.CYBERSPACE, Role.OPS)
 
 _netlog: Table = NetworkLogEntry.__table__  # type: ignore[attr-defined]
-_insert_once = InsertOnce(_netlog, key="event_id")
+chain = Chain(Kind.NETLOG, _netlog, key="event_id", copy=True)
 
 
 async def keep_requests(session: AsyncSession, *, events: Sequence[Event]) -> None:
-    """Store the logged requests as they are: one INSERT round per batch; a copy already kept is
-    left as it is. A record that breaks the contract raises, and the kit parks it on the
-    dead-letter topic."""
+    """Store the logged requests as they are, chained in arrival order (Art. 32): one INSERT
+    round per batch; a copy already kept is left as it is. A record that breaks the contract
+    raises, and the kit parks it on the dead-letter topic."""
     now = utcnow()
     rows = []
     for event in events:
@@ -51,7 +53,7 @@ async def keep_requests(session: AsyncSession, *, events: Sequence[Event]) -> No
                 "received_at": now,
             }
         )
-    await _insert_once(session, rows)
+    await chain.append(session, rows)
 
 
 async def list_netlogs(
@@ -83,5 +85,5 @@ async def list_netlogs(
 
 
 def _public(entry: NetworkLogEntry) -> NetworkLogPublic:
-    fields: dict[str, Any] = entry.model_dump(exclude={"seq", "event_id"})
+    fields: dict[str, Any] = entry.model_dump(exclude={"seq", "event_id", "hash"})
     return NetworkLogPublic(id=entry.event_id, **fields)

@@ -1,0 +1,83 @@
+"""Appending to a chain: one chain head row lock, one INSERT round per batch (the hot path).
+
+The head's row lock (``FOR UPDATE`` on PostgreSQL; SQLite writes one at a time) orders every
+append of a kind, so chain positions are the arrival order and there are no gaps. A record
+already stored (a replay past the kit's inbox) is left out before positions are given.
+
+The INSERT is a typed ``text()`` statement: SQLAlchemy's ORM insert ran at a quarter of the raw
+rate (ARCHITECTURE, performance notes); typed bind parameters keep the columns' conversions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ARRAY, Table, bindparam, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from audit.chain.hashing import link
+from audit.chain.models import ChainHead
+from pdp_kit.db import get_for_update, utcnow
+
+
+class Chain:
+    """One chained table: its kind, the column that identifies a record, the chained columns."""
+
+    def __init__(self, kind: str, table: Table, *, key: str, copy: bool = False) -> None:
+        self.kind = kind
+        #: On PostgreSQL write a batch with COPY (the network log's ingest rate, Art. 34).
+        self.copy = copy
+        self.table = table
+        self.key = table.c[key]
+        self.columns = tuple(c.name for c in table.columns if c.name not in ("seq", "hash"))
+        names = ", ".join(f'"{c.name}"' for c in table.columns)
+        values = ", ".join(f":{c.name}" for c in table.columns)
+        self._stored_pg = text(
+            f'SELECT "{self.key.name}" FROM "{table.name}" WHERE "{self.key.name}" = ANY(:keys)'
+        ).bindparams(bindparam("keys", type_=ARRAY(self.key.type)))
+        self._insert = text(f'INSERT INTO "{table.name}" ({names}) VALUES ({values})').bindparams(
+            *(bindparam(c.name, type_=c.type) for c in table.columns)
+        )
+
+    async def append(self, session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Chain and insert ``rows`` in order; returns the positions given (none for a row whose
+        key is stored already)."""
+        if not rows:
+            return []
+        head = await get_for_update(session, ChainHead, self.kind)
+        if head is None:
+            raise RuntimeError(f"chain head {self.kind} is missing (migrations not applied?)")
+        keys = [row[self.key.name] for row in rows]
+        if session.bind.dialect.name == "postgresql":
+            # One array parameter: an IN list of a batch's 500 keys is compiled afresh each time.
+            found = await session.scalars(self._stored_pg, {"keys": keys})
+        else:
+            found = await session.scalars(select(self.key).where(self.key.in_(keys)))
+        stored = set(found)
+        position, previous = head.position, bytes.fromhex(head.hash)
+        fresh: list[dict[str, Any]] = []
+        for row in rows:
+            if row[self.key.name] in stored:
+                continue
+            stored.add(row[self.key.name])
+            position += 1
+            previous = link(previous, self.kind, position, row, self.columns)
+            fresh.append({**row, "seq": position, "hash": previous.hex()})
+        if not fresh:
+            return []
+        if self.copy and session.bind.dialect.name == "postgresql":
+            await self._copy(session, fresh)
+        else:
+            await session.execute(self._insert, fresh)
+        head.position, head.hash, head.updated_at = position, previous.hex(), utcnow()
+        return [row["seq"] for row in fresh]
+
+    async def _copy(self, session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+        """COPY in the session's own transaction (its connection); UTC-aware timestamps only."""
+        names = [c.name for c in self.table.columns]
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+            self.table.name, records=[tuple(row[n] for n in names) for row in rows], columns=names
+        )

@@ -1,0 +1,27 @@
+"""The audit settings a service function or sweep needs, reached through its session.
+
+Sweeps are called with a session and a date only; the app's extension puts its settings into the
+sessionmaker's ``info`` at startup, so every session (request, consumer, sweep) carries them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from audit.settings import AuditSettings
+
+
+@asynccontextmanager
+async def audit_context(app: FastAPI) -> AsyncIterator[None]:
+    """Extension: every session of this app knows the audit settings."""
+    app.state.sessionmaker.configure(info={"audit_settings": app.state.settings})
+    yield
+
+
+def settings_of(session: AsyncSession) -> AuditSettings:
+    settings = session.info.get("audit_settings")
+    return settings if isinstance(settings, AuditSettings) else AuditSettings()
