@@ -5,6 +5,7 @@ from fastapi import FastAPI
 
 from gateway.clients.bootstrap import bootstrap_client, internal_clients
 from gateway.clients.routes import router as clients_router
+from gateway.frontdoor.routes import router as frontdoor_router
 from gateway.netlog.buffer import network_log
 from gateway.netlog.middleware import NetworkLogMiddleware
 from gateway.oauth.keys import token_service
@@ -22,7 +23,7 @@ definition = ServiceDefinition(
     settings_class=GatewaySettings,
     migrations_dir=locate(__file__),
     routers=(clients_router,),
-    root_routers=(oauth_router, proxy_router),
+    root_routers=(oauth_router, proxy_router, frontdoor_router),
     # Entered in order, left in reverse: the network log's last flush runs while the database
     # is still there and after the last proxied call.
     extensions=(token_service, bootstrap_client, internal_clients, upstream_session, network_log),
