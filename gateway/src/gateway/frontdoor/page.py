@@ -17,7 +17,9 @@ class ServiceLink:
 
 #: The services behind ``/api/<name>/``, and the gateway's own API.
 SERVICES = (
-    ServiceLink("catalog", "目录服务", "部门、职责与系统目录，数据资源目录，归集与质量，异议，工作日历"),
+    ServiceLink(
+        "catalog", "目录服务", "部门、职责与系统目录，数据资源目录，归集与质量，异议，工作日历"
+    ),
     ServiceLink("sharing", "共享服务", "部门间的共享申请、审核期限与共享授权"),
     ServiceLink("opening", "开放服务", "公共数据开放清单与开放申请"),
     ServiceLink("registry", "授权运营", "运营主体、授权运营协议与登记"),
