@@ -45,14 +45,14 @@ _PAGE = Template("""<!DOCTYPE html>
   a { color: #0b5cad; }
   code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
               background: #f5f7fa; }
-  pre { padding: .75rem; overflow-x: auto; }
+  pre { padding: .75rem; white-space: pre-wrap; word-break: break-all; }
   .console { display: inline-block; padding: .5rem 1rem; background: #0b5cad; color: #fff;
              text-decoration: none; border-radius: 4px; }
 </style>
 </head>
 <body>
 <h1>长宁区公共数据平台</h1>
-<p class="lead">依据《长宁区公共数据管理办法》，各部门在此编制数据资源目录、归集数据、
+<p class="lead">依据《长宁区公共数据管理办法》，各部门在此编制数据资源目录、归集数据、\
 相互共享、向社会开放和授权运营，每一次使用都留有记录。</p>
 
 <p><a class="console" href="/console">进入管理与监督控制台</a></p>
@@ -74,7 +74,7 @@ $services
 <pre>TOKEN=$$(curl -s -u &lt;客户端编号&gt;:&lt;客户端密钥&gt; -d grant_type=client_credentials \\
   $base/oauth/token | jq -r .access_token)
 curl -s -H "Authorization: Bearer $$TOKEN" $base/api/catalog/departments</pre>
-<p>开发环境中，<code>make demo</code> 会载入一个示范长宁区（部门、目录、数据），
+<p>开发环境中，<code>make demo</code> 会载入一个示范长宁区（部门、目录、数据），\
 详见 README 的 “tour” 一节。</p>
 </body>
 </html>
