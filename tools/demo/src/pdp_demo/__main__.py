@@ -7,6 +7,8 @@ import sys
 import time
 from collections.abc import Callable
 
+import httpx
+
 from pdp_demo.api import ApiError, Caller, PlatformUnreachable, open_gateway
 from pdp_demo.steps import STEPS, Demo
 from pdp_demo.steps.state import DemoFailed
@@ -51,6 +53,10 @@ def main() -> None:
         sys.exit(f"平台拒绝了示范数据的请求{hint}：{exc}")
     except DemoFailed as exc:
         sys.exit(f"示范数据未能完整载入：{exc}")
+    except httpx.HTTPError as exc:
+        sys.exit(
+            f"与平台通信失败（{type(exc).__name__}）：{exc}；再运行一次 make demo 会从中断处继续。"
+        )
 
 
 if __name__ == "__main__":

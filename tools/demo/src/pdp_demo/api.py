@@ -51,7 +51,7 @@ class Caller:
             return self.http.request(
                 method, path, json=json, params=params, headers=self._headers()
             )
-        except httpx.TransportError as exc:
+        except httpx.ConnectError as exc:
             raise PlatformUnreachable(str(self.http.base_url)) from exc
 
     def get(self, path: str, **params: Any) -> Any:
@@ -92,7 +92,7 @@ def open_gateway(base_url: str) -> httpx.Client:
     http = httpx.Client(base_url=base_url.rstrip("/"), timeout=TIMEOUT)
     try:
         http.get("/healthz")
-    except httpx.TransportError as exc:
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
         http.close()
         raise PlatformUnreachable(base_url) from exc
     return http
