@@ -51,10 +51,12 @@ def resources(demo: Demo) -> str:
                 resource = caller.create(f"{CATALOG}/resources", spec.body(d.code))
                 if resource is None:  # created meanwhile by someone else: read it
                     resource = _find(demo, d.code, spec.code)
-                created += 1
-            if resource["status"] == "draft":
+                else:
+                    created += 1
+            # A published resource stays as it is, even with a newer draft someone is writing.
+            if resource.get("published_version") is None and resource["status"] == "draft":
                 resource = caller.post(f"{CATALOG}/resources/{resource['id']}/submit")
-            if resource["status"] == "in_review":
+            if resource.get("published_version") is None and resource["status"] == "in_review":
                 resource = demo.bureau.post(f"{CATALOG}/resources/{resource['id']}/publish")
                 published += 1
             if resource.get("published_version") is None:
