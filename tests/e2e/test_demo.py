@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 import httpx
+import pytest
 
 from pdp_demo.district import DEPARTMENTS
 
@@ -74,6 +75,8 @@ def state(platform: RunningPlatform) -> dict[str, Any]:
     }
 
 
+# Two full runs of the demo (a few hundred calls each) on a shared two-core machine.
+@pytest.mark.timeout(600)
 def test_the_demo_loads_the_district_and_a_second_run_changes_nothing(
     platform: RunningPlatform,
 ) -> None:
