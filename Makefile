@@ -14,7 +14,7 @@ endif
 UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 VENV := .venv/bin
 
-.PHONY: install run test test-quick lint fmt bench migration backup restore clean
+.PHONY: install run demo test test-quick lint fmt bench migration backup restore clean
 
 $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -29,6 +29,9 @@ install: .venv/.installed  ## install the workspace into .venv
 run: install  ## the whole platform: broker, services, gateway on PDP_GATEWAY_PORT (8000)
 	$(VENV)/pdp-devstack
 
+demo: install  ## load a demo Changning district into the running platform (PDP_GATEWAY_URL)
+	$(VENV)/pdp-demo
+
 test: install  ## the whole suite, on SQLite and PostgreSQL, with the embedded broker
 	$(VENV)/pytest
 
@@ -38,7 +41,7 @@ test-quick: install  ## SQLite only, no broker tests
 lint: install  ## ruff, formatting, mypy, import contracts
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
-	$(VENV)/mypy libs/pdp-kit/src libs/pdp-contracts/src services/*/src gateway/src tools/devstack/src
+	$(VENV)/mypy libs/pdp-kit/src libs/pdp-contracts/src services/*/src gateway/src tools/devstack/src tools/demo/src
 	$(VENV)/lint-imports
 
 fmt: install

@@ -10,6 +10,7 @@ from gateway.console.auth import install_console
 from gateway.console.routes import router as console_router
 from gateway.edge.guard import edge, rate_buckets
 from gateway.edge.metrics import MetricsAccess
+from gateway.frontdoor.routes import router as frontdoor_router
 from gateway.municipal.routes import router as municipal_router
 from gateway.municipal.runner import municipal_adapters
 from gateway.netlog.buffer import network_log
@@ -35,7 +36,7 @@ definition = ServiceDefinition(
     routers=(clients_router, staff_router, municipal_router),
     subscriptions=subscriptions,
     sweeps=sweeps,
-    root_routers=(oauth_router, proxy_router, console_router),
+    root_routers=(oauth_router, proxy_router, console_router, frontdoor_router),
     # Entered in order, left in reverse: the network log's last flush runs while the database
     # is still there and after the last proxied call.
     extensions=(

@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from pdp_kit.auth.tokens import verifier_from_settings
 from pdp_kit.db import create_engine, ensure_database, read_sessionmaker, sessionmaker
+from pdp_kit.docs import install_api_docs
 from pdp_kit.errors import PROBLEM_RESPONSES, install_error_handlers
 from pdp_kit.events.consumer import Subscriptions
 from pdp_kit.events.kafka import probe_broker
@@ -96,13 +97,15 @@ def create_service_app(
         version="1.0.0",
         lifespan=lifespan,
         openapi_url=f"{prefix}/openapi.json",
-        docs_url=f"{prefix}/docs",
+        # Served by install_api_docs from the platform's own assets, never a CDN.
+        docs_url=None,
         redoc_url=None,
         telemetry={"operation_spans": False, "exclude": _is_probe},
     )
     app.state.settings = settings
     app.state.definition = definition
     install_error_handlers(app)
+    install_api_docs(app, prefix)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     app.include_router(probe_router())
     if settings.role is not ProcessRole.WORKER:

@@ -49,11 +49,12 @@ def banner(config: StackConfig, bootstrap: str, embedded: bool) -> str:
         [
             "",
             "长宁区公共数据平台 — the platform is ready",
-            f"  gateway        {config.gateway_url}",
+            f"  gateway        {config.gateway_url}   (front door: open it in a browser)",
             f"  token          POST {config.gateway_url}/oauth/token (client credentials)",
             f"  bureau client  {admin_id} / {shown_secret}",
             f"  API docs       {config.gateway_url}/api/<service>/docs",
             f"  readiness      {config.gateway_url}/readyz",
+            "  demo data      make demo   (in another terminal)",
             f"  broker         {bootstrap}{broker_note}",
             f"  data           {config.data_dir}",
             *processes,

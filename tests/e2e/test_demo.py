@@ -1,0 +1,125 @@
+"""``make demo`` against the platform as ``make run`` starts it: it loads the district through the
+public API, and a second run leaves everything as the first one did."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+import httpx
+import pytest
+
+from pdp_demo.district import DEPARTMENTS
+
+from .conftest import RunningPlatform
+
+RESOURCES = [(d.code, r) for d in DEPARTMENTS for r in d.resources]
+
+
+def run_demo(platform: RunningPlatform) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PDP_GATEWAY_URL": platform.url}
+    env.pop("PDP_BOOTSTRAP_ADMIN_ID", None)
+    env.pop("PDP_BOOTSTRAP_ADMIN_SECRET", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pdp_demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def every(platform: RunningPlatform, path: str, **params: Any) -> list[dict[str, Any]]:
+    headers = platform.headers()
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        query = {"limit": 500, **params, **({"cursor": cursor} if cursor else {})}
+        response = httpx.get(f"{platform.url}{path}", params=query, headers=headers, timeout=30)
+        assert response.status_code == 200, response.text
+        items += response.json()["items"]
+        cursor = response.json()["next_cursor"]
+        if not cursor:
+            return items
+
+
+def state(platform: RunningPlatform) -> dict[str, Any]:
+    """What the demo made, as the bureau reads it through the gateway."""
+    headers = platform.headers()
+    resources = {r["code"]: r for r in every(platform, "/api/catalog/resources")}
+    quality = {}
+    for _, spec in RESOURCES:
+        response = httpx.get(
+            f"{platform.url}/api/catalog/resources/{resources[spec.code]['id']}/quality",
+            headers=headers,
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text
+        quality[spec.code] = response.json()
+    return {
+        "departments": sorted(d["code"] for d in every(platform, "/api/catalog/departments")),
+        "clients": sorted(c["client_id"] for c in every(platform, "/api/gateway/clients")),
+        "resources": sorted(
+            (code, r["status"], r["published_version"]) for code, r in resources.items()
+        ),
+        "volumes": {code: q["volume"] for code, q in quality.items()},
+        "rejected": sum(q["rejected_total"] for q in quality.values()),
+        "accepted": {code: q["accepted_total"] for code, q in quality.items()},
+        "changes": len(every(platform, "/api/catalog/changes", department="WJW")),
+        "objections": len(
+            every(platform, f"/api/catalog/resources/{resources['SCJGJ-R01']['id']}/objections")
+        ),
+    }
+
+
+# Two full runs of the demo (a few hundred calls each) on a shared two-core machine.
+@pytest.mark.timeout(600)
+def test_the_demo_loads_the_district_and_a_second_run_changes_nothing(
+    platform: RunningPlatform,
+) -> None:
+    first = run_demo(platform)
+    assert first.returncode == 0, first.stdout + first.stderr
+    after_first = state(platform)
+    second = run_demo(platform)
+    assert second.returncode == 0, second.stdout + second.stderr
+    after_second = state(platform)
+
+    for output in (first.stdout, second.stdout):
+        assert output.count("\n[") + output.startswith("[") >= 7  # a progress line per step
+        assert "拒收 0 条" in output
+    assert {d.code for d in DEPARTMENTS} <= set(after_first["departments"])
+    published = {code for code, status, _ in after_first["resources"] if status == "published"}
+    assert {spec.code for _, spec in RESOURCES} <= published
+    expected = {spec.code: spec.records for _, spec in RESOURCES}
+    assert after_first["volumes"] == expected
+    assert sum(expected.values()) > 200
+    assert after_first["changes"] == 1
+    assert after_first["objections"] == 1
+
+    # Same state after the second run; its records were accepted again (an update), none rejected.
+    accepted_twice = {code: 2 * n for code, n in expected.items()}
+    assert after_second.pop("accepted") == accepted_twice
+    assert after_first.pop("accepted") == expected
+    assert after_second == after_first
+    assert after_second["rejected"] == 0
+
+
+def test_the_demo_says_clearly_when_the_platform_is_not_running() -> None:
+    from pdp_kit.broker import free_port
+
+    env = {**os.environ, "PDP_GATEWAY_URL": f"http://127.0.0.1:{free_port()}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pdp_demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "平台没有运行" in result.stderr
+    assert "make run" in result.stderr
+    assert "Traceback" not in result.stderr
