@@ -1,8 +1,8 @@
 import asyncio
 import base64
 import hashlib
-import socket
 import re
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -210,6 +210,8 @@ def asgi_client() -> Any:
         return httpx.AsyncClient(transport=transport, base_url="http://service.pdp.test")
 
     return make
+
+
 class Browser:
     """A browser on the console: its own cookie jar, over HTTPS so Secure cookies come back."""
 

@@ -65,6 +65,8 @@ class ClientRateLimitSet(EventPayload):
     client_id: str
     per_second: float | None
     burst: int | None
+
+
 # Staff users of the console (Art. 32, 34: identity authentication, and who did what).
 
 

@@ -216,4 +216,3 @@ class GrantDataCalled(DataUsage):
     """A holder called its grant's data (Art. 19): audit keeps it as a usage record (Art. 34)."""
 
     event_type = event_type("sharing", "grant", "data_called")
-
