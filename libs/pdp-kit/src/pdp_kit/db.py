@@ -205,3 +205,14 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 #: request (``GET``, ``HEAD``, ``OPTIONS``) reads through :func:`read_sessionmaker` instead:
 #: such a route must not write (RFC 9110 safe methods; a write would not be atomic).
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+
+async def _writing_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with request.app.state.sessionmaker() as session, session.begin():
+        yield session
+
+
+#: A writing transaction whatever the method: for the few ``GET`` routes that record what they
+#: served (a data call's usage record and the grant's last call, Art. 19, 34), so the record and
+#: the change commit together, all or nothing.
+WriteSessionDep = Annotated[AsyncSession, Depends(_writing_session, scope="function")]
