@@ -207,12 +207,13 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
 
 
-async def _writing_session(request: Request) -> AsyncIterator[AsyncSession]:
+async def _transaction_session(request: Request) -> AsyncIterator[AsyncSession]:
     async with request.app.state.sessionmaker() as session, session.begin():
         yield session
 
 
-#: A writing transaction whatever the method: for the few ``GET`` routes that record what they
-#: served (a data call's usage record and the grant's last call, Art. 19, 34), so the record and
-#: the change commit together, all or nothing.
-WriteSessionDep = Annotated[AsyncSession, Depends(_writing_session, scope="function")]
+#: A full transaction whatever the method, for the few ``GET`` routes that need one: a route that
+#: records what it served (a data call's usage record with the grant's last call, Art. 19, 34:
+#: both commit or neither), or one that reads through a server-side cursor (``stream``, which
+#: PostgreSQL opens only inside a transaction).
+TransactionDep = Annotated[AsyncSession, Depends(_transaction_session, scope="function")]

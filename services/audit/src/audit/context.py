@@ -17,11 +17,15 @@ from audit.settings import AuditSettings
 
 @asynccontextmanager
 async def audit_context(app: FastAPI) -> AsyncIterator[None]:
-    """Extension: every session of this app knows the audit settings."""
-    app.state.sessionmaker.configure(info={"audit_settings": app.state.settings})
+    """Extension: every session of this app, writing or reading, knows the audit settings."""
+    for maker in (app.state.sessionmaker, app.state.read_sessionmaker):
+        maker.configure(info={"audit_settings": app.state.settings})
     yield
 
 
 def settings_of(session: AsyncSession) -> AuditSettings:
     settings = session.info.get("audit_settings")
-    return settings if isinstance(settings, AuditSettings) else AuditSettings()
+    if not isinstance(settings, AuditSettings):
+        # Never fall back to reading the environment here: the app's settings are the truth.
+        raise RuntimeError("this session was not made by the audit app's sessionmakers")
+    return settings

@@ -13,7 +13,7 @@ from audit.supervision.schemas import (
     Scorecards,
 )
 from pdp_kit.auth import CurrentPrincipal
-from pdp_kit.db import SessionDep
+from pdp_kit.db import SessionDep, TransactionDep
 
 router = APIRouter(tags=["supervision"])
 
@@ -84,7 +84,7 @@ async def close_order(
 
 @router.get("/scorecards", response_model=Scorecards)
 async def get_scorecards(
-    session: SessionDep,
+    session: TransactionDep,
     principal: CurrentPrincipal,
     period: Annotated[str, Query(description="考核期：YYYY 或 YYYY-MM（上海时间）")],
 ) -> Scorecards:
@@ -97,7 +97,7 @@ async def get_scorecards(
 
 @router.get("/scorecards/export.csv", response_class=Response)
 async def export_scorecards(
-    session: SessionDep,
+    session: TransactionDep,
     principal: CurrentPrincipal,
     period: Annotated[str, Query(description="考核期：YYYY 或 YYYY-MM")],
 ) -> Response:

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from pdp_kit.auth import CurrentPrincipal
-from pdp_kit.db import SessionDep, WriteSessionDep
+from pdp_kit.db import SessionDep, TransactionDep
 from pdp_kit.errors import PROBLEM_JSON, Problem, problem_response
 from pdp_kit.pagination import Page, PageDep
 from sharing.calls.service import call_data
@@ -44,7 +44,7 @@ async def get_grant(grant_id: str, session: SessionDep, principal: CurrentPrinci
 async def call_grant_data(
     grant_id: str,
     request: Request,
-    session: WriteSessionDep,
+    session: TransactionDep,
     principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=1, description="每页条数，最多 500")] = 100,
     cursor: Annotated[str | None, Query(description="上一页返回的 next_cursor")] = None,
