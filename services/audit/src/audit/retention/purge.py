@@ -78,7 +78,7 @@ async def purge(session: AsyncSession, as_of: date) -> dict[str, Any]:
         if purging.bind.dialect.name == "postgresql":
             results["partitions_created"] = await partitions.ensure_partitions(purging, as_of)
         for retention in RETENTIONS:
-            results[retention.chain.kind] = await _purge_kind(purging, retention, as_of, key)
+            results[str(retention.chain.kind)] = await _purge_kind(purging, retention, as_of, key)
     return results
 
 
