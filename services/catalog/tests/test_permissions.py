@@ -86,6 +86,11 @@ def other_department_cases(ids: dict[str, str], seed: Any) -> list[tuple[str, st
         ("POST", f"/resources/{ids['published']}/records", {"records": []}),
         ("GET", f"/resources/{ids['published']}/quality", None),
         ("GET", f"/internal/resources/{ids['published']}/records", None),
+        (
+            "POST",
+            f"/internal/handback/resources/{ids['published']}/records",
+            {"batch_id": "HB1", "records": []},
+        ),
         ("GET", f"/resources/{ids['published']}/objections", None),
         ("GET", f"/objections/{ids['objection']}", None),
         ("POST", f"/objections/{ids['objection']}/answer", {"outcome": "confirmed", "answer": "x"}),

@@ -47,6 +47,7 @@ class MunicipalAdapters:
         self._sessionmaker = sessionmaker
         self._settings = settings
         self.backoff = Backoff.of(settings)
+        self._failing: set[str] = set()
         self.municipal = MunicipalClient(
             base_url=settings.municipal_url,
             client_id=settings.municipal_client_id,
@@ -101,7 +102,13 @@ class MunicipalAdapters:
                 results[name] = await run()
             except (Retry, Refused) as exc:
                 results[name] = f"failed: {exc}"
-                log.warning("municipal adapters: %s failed: %s", name, exc)
+                if name not in self._failing:  # once per outage, not once a second
+                    log.warning("municipal adapters: %s failing: %s", name, exc)
+                self._failing.add(name)
+            else:
+                if name in self._failing:
+                    log.info("municipal adapters: %s works again", name)
+                self._failing.discard(name)
         return results
 
     async def run_forever(self, stop: asyncio.Event) -> None:
