@@ -6,12 +6,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections import Counter
 from typing import Any
 
 import httpx
 import pytest
 
 from pdp_demo.district import DEPARTMENTS
+from pdp_demo.steps import STEPS
+from pdp_demo.steps.sharing import CASES
 
 from .conftest import RunningPlatform
 
@@ -72,7 +75,64 @@ def state(platform: RunningPlatform) -> dict[str, Any]:
         "objections": len(
             every(platform, f"/api/catalog/resources/{resources['SCJGJ-R01']['id']}/objections")
         ),
+        **sharing_state(platform),
     }
+
+
+def sharing_state(platform: RunningPlatform) -> dict[str, Any]:
+    """Requests by status, the grants, and where each of the demo's requests stands."""
+    headers = platform.headers()
+    requests = every(platform, "/api/sharing/requests")
+    grants = every(platform, "/api/sharing/grants")
+    cases: dict[str, Any] = {}
+    for summary in requests:
+        response = httpx.get(
+            f"{platform.url}/api/sharing/requests/{summary['id']}", headers=headers, timeout=30
+        )
+        assert response.status_code == 200, response.text
+        request = response.json()
+        grant = next((g for g in grants if g["id"] == request["grant_id"]), None)
+        cases[request["scenario"]] = {
+            "status": request["status"],
+            "overdue": request["overdue"],
+            "notices": [n["kind"] for n in request["notices"]],
+            "extension": request["extension"] and request["extension"]["status"],
+            "grant": grant and grant["status"],
+            "called": grant is not None and grant["last_called_at"] is not None,
+        }
+    return {
+        "requests": sorted(Counter(r["status"] for r in requests).items()),
+        "overdue": sum(r["overdue"] for r in requests),
+        "grants": sorted((g["status"], g["last_called_at"] or "") for g in grants),
+        "cases": cases,
+    }
+
+
+def expected_case(state: str) -> dict[str, Any]:
+    """Where the demo leaves a request it made in ``state``."""
+    case: dict[str, Any] = {
+        "status": "submitted",
+        "overdue": False,
+        "notices": [],
+        "extension": None,
+        "grant": None,
+        "called": False,
+    }
+    if state == "materials_requested":
+        case.update(status="materials_requested", notices=["materials"])
+    elif state == "resubmitted":
+        case.update(notices=["materials"])
+    elif state == "extended":
+        case.update(notices=["extension"], extension="approved")
+    elif state == "approved":
+        case.update(status="approved", grant="active", called=True)
+    elif state == "terminated":
+        case.update(status="approved", grant="terminated")
+    elif state == "rejected":
+        case.update(status="rejected", notices=["rejection"])
+    elif state == "overdue":
+        case.update(overdue=True)
+    return case
 
 
 # Two full runs of the demo (a few hundred calls each) on a shared two-core machine.
@@ -88,7 +148,7 @@ def test_the_demo_loads_the_district_and_a_second_run_changes_nothing(
     after_second = state(platform)
 
     for output in (first.stdout, second.stdout):
-        assert output.count("\n[") + output.startswith("[") >= 7  # a progress line per step
+        assert output.count("\n[") + output.startswith("[") == len(STEPS)  # a line per step
         assert "拒收 0 条" in output
     assert {d.code for d in DEPARTMENTS} <= set(after_first["departments"])
     published = {code for code, status, _ in after_first["resources"] if status == "published"}
@@ -98,6 +158,17 @@ def test_the_demo_loads_the_district_and_a_second_run_changes_nothing(
     assert sum(expected.values()) > 200
     assert after_first["changes"] == 1
     assert after_first["objections"] == 1
+    # Share requests in every state, one overdue; an approved grant called, another terminated.
+    assert {c.scenario: expected_case(c.state) for c in CASES} == {
+        c.scenario: after_first["cases"][c.scenario] for c in CASES
+    }
+    assert after_first["overdue"] >= 1
+    assert Counter(after_first["cases"][c.scenario]["status"] for c in CASES) == {
+        "submitted": 4,
+        "materials_requested": 1,
+        "approved": 2,
+        "rejected": 1,
+    }
 
     # Same state after the second run; its records were accepted again (an update), none rejected.
     accepted_twice = {code: 2 * n for code, n in expected.items()}

@@ -6,12 +6,13 @@ defaults when unset) at ``PDP_GATEWAY_URL`` (default ``http://127.0.0.1:8000``) 
 dozen of the district's departments and a client for each department's system; each department
 then catalogues its duties, systems and resources and submits them, the bureau publishes them,
 and departments push records with valid synthetic identifiers (resident ID numbers, unified
-social credit codes, phone numbers); a change obligation and an objection are opened.
+social credit codes, phone numbers); a change obligation and an objection are opened; and the
+departments send each other share requests left in every state, one of them overdue.
 
 The demo is a list of steps (``pdp_demo.steps.STEPS``), one or more per service, each printing a
-progress line. Today it covers what the catalog and the gateway support; sharing (requests in
-every state, one overdue), opening (a listing with an approved application) and registry (an
-operator with an authorisation) get their own ``steps/<service>.py`` when they land. Every step
+progress line. Today it covers what the catalog, the gateway and sharing support; opening (a
+listing with an approved application) and registry (an operator with an authorisation) get their
+own ``steps/<service>.py`` when they land. Every step
 looks up before it creates and treats a 409 as "already there": running the demo twice leaves the
 platform as one run does.
 """

@@ -125,8 +125,10 @@ OBJECTION = "该企业登记住所已迁出长宁区，与实际经营地址不�
 
 
 def objection(demo: Demo) -> str:
-    """Art. 6(8): a department using another's data objects to a record; the owner answers."""
-    filer, target = "RSJ", "SCJGJ-R01"
+    """Art. 6(8): an objection ticket on a record, waiting for the owner's answer. The catalog
+    takes one from the owner itself (a self-check), the data centre, or a platform service for a
+    grant holder; a department without a grant may not file, so the owner files it here."""
+    filer, target = "SCJGJ", "SCJGJ-R01"
     resource_id = demo.resources[target]["id"]
     path = f"{CATALOG}/resources/{resource_id}/objections"
     if not any(o["description"] == OBJECTION for o in demo.bureau.items(path)):
@@ -139,4 +141,5 @@ def objection(demo: Demo) -> str:
                 "record": {"credit_code": first["credit_code"]},
             },
         )
-    return f"{department(filer).name}对“{demo.resources[target]['name']}”的异议 1 件（待答复）"
+    name = demo.resources[target]["name"]
+    return f"{department(filer).name}自查“{name}”发现的异议 1 件（待答复）"
