@@ -34,8 +34,8 @@ async def world(client: httpx.AsyncClient, seed: Any, auth: Any, today: Any) -> 
     )
     objection = await client.post(
         f"{API}/resources/{published['id']}/objections",
-        json={"description": "有误", "on_behalf_of": "D003"},
-        headers=auth.headers("service"),
+        json={"description": "有误"},
+        headers=auth.headers("service", client_id="pdp-opening"),
     )
     return {
         "published": published["id"],

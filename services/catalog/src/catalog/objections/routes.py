@@ -17,8 +17,9 @@ router = APIRouter(tags=["objections"])
 async def file_objection(
     resource_id: str, data: ObjectionCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> ObjectionPublic:
-    """File an objection ticket on a published resource's data (departments using it, the staff,
-    platform services on behalf of their users; Art. 6(8))."""
+    """File an objection ticket on a published resource's data (Art. 6(8)): the owning
+    department, the data centre, a department holding an active sharing grant on the resource, or
+    the opening and registry services for a licence holder; others get 403."""
     objection = await service.file_objection(
         session, resource_id=resource_id, data=data, principal=principal
     )

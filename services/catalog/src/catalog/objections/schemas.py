@@ -8,11 +8,6 @@ class ObjectionCreate(BaseModel):
     description: str = Field(min_length=1, max_length=4000, description="异议内容")
     fields: list[str] = Field(default=[], max_length=500, description="有异议的字段")
     record: dict[str, Any] | None = Field(default=None, description="有异议的记录（标识字段的值）")
-    on_behalf_of: str | None = Field(
-        default=None,
-        max_length=32,
-        description="平台服务代为提交时：持有该资源共享授权的部门编码（共享、开放服务核验其授权）",
-    )
 
 
 class ObjectionAnswer(BaseModel):

@@ -5,6 +5,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from catalog import clock
+from catalog.grants.service import holds_active_grant
 from catalog.ids import new_id
 from catalog.objections.models import Objection
 from catalog.objections.schemas import ObjectionAnswer, ObjectionCreate, ObjectionPublic
@@ -13,14 +15,16 @@ from catalog.resources.service import find_resource
 from pdp_contracts.catalog import ObjectionAnswered, ObjectionFiled
 from pdp_kit.auth import SUPERVISORS, Principal, Role, require_department_or, require_role
 from pdp_kit.db import get_for_update, utcnow
-from pdp_kit.errors import Conflict, FieldProblem, Invalid, NotFound
+from pdp_kit.errors import Conflict, FieldProblem, Forbidden, Invalid, NotFound
 from pdp_kit.events.outbox import record_event
 from pdp_kit.pagination import Page, PageParams, keyset_page
+from pdp_kit.settings import internal_client_id
 
-#: Who may object to a resource's data (Art. 6, 14): its owner, the data centre, and the platform's
-#: services (sharing, opening) on behalf of a holder of a grant or licence on it, which they check.
-#: Another department without a grant files through sharing, never here directly.
+#: Who may object to a resource's data (Art. 6, 14): its owner, the data centre, a department
+#: holding an active grant on it (sharing's grant events, Art. 19, 20), and the services that
+#: licence it to outsiders (opening, registry), which check the licence and file for its holder.
 FILERS = (Role.DEPARTMENT, Role.DATACENTER, Role.SERVICE)
+LICENSING_SERVICES = frozenset(internal_client_id(s) for s in ("opening", "registry"))
 
 
 class ObjectionAlreadyAnswered(Conflict):
@@ -32,9 +36,7 @@ async def file_objection(
 ) -> Objection:
     require_role(principal, *FILERS)
     resource = await find_resource(session, resource_id, principal)
-    require_department_or(principal, resource.department, Role.DATACENTER, Role.SERVICE)
-    if data.on_behalf_of is not None and not principal.has(Role.SERVICE):
-        raise Invalid(errors=[FieldProblem("on_behalf_of", "only a platform service files so")])
+    await _require_entitled(session, principal, resource_id=resource.id, owner=resource.department)
     version = await published_version(session, resource)
     known = {f["name"] for f in version.fields}
     problems = [
@@ -55,9 +57,7 @@ async def file_objection(
         department=resource.department,
         version=version.version,
         filed_by=principal.client_id,
-        filer_department=(
-            data.on_behalf_of or (principal.department if principal.has(Role.DEPARTMENT) else None)
-        ),
+        filer_department=principal.department if principal.has(Role.DEPARTMENT) else None,
         description=data.description,
         fields=data.fields,
         record=data.record,
@@ -78,6 +78,25 @@ async def file_objection(
     )
     await session.flush()
     return objection
+
+
+async def _require_entitled(
+    session: AsyncSession, principal: Principal, *, resource_id: str, owner: str
+) -> None:
+    """403 unless the caller may object (Art. 6, 14): see :data:`FILERS`."""
+    if principal.acts_for(owner) or principal.has(Role.DATACENTER):
+        return
+    if principal.has(Role.SERVICE) and principal.client_id in LICENSING_SERVICES:
+        return
+    if (
+        principal.has(Role.DEPARTMENT)
+        and principal.department is not None
+        and await holds_active_grant(
+            session, resource_id=resource_id, department=principal.department, today=clock.today()
+        )
+    ):
+        return
+    raise Forbidden("仅资源所属部门、数据中心或持有该资源有效共享授权的部门可提出异议")
 
 
 def _may_read(objection: Objection, principal: Principal) -> bool:
