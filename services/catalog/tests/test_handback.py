@@ -48,7 +48,8 @@ async def test_the_gateway_imports_a_handed_back_batch_as_records_of_the_resourc
     again = await client.post(path, json=batch, headers=as_gateway(auth))
     assert again.status_code == 200, again.text
     served = await client.get(
-        f"{API}/internal/resources/{resource['id']}/records", headers=auth.headers(Role.SERVICE)
+        f"{API}/internal/resources/{resource['id']}/records",
+        headers=auth.headers(Role.SERVICE, client_id="pdp-sharing"),
     )
     assert [item["name"] for item in served.json()["items"]] == ["返还甲公司"]
 
