@@ -126,8 +126,8 @@ OBJECTION = "该企业登记住所已迁出长宁区，与实际经营地址不�
 
 def objection(demo: Demo) -> str:
     """Art. 6(8): an objection ticket on a record, waiting for the owner's answer. The catalog
-    takes one from the owner itself (a self-check), the data centre, or a platform service for a
-    grant holder; a department without a grant may not file, so the owner files it here."""
+    takes one from the owner itself (a self-check), the data centre, or a department holding an
+    active grant on the resource; this step runs before any grant exists, so the owner files."""
     filer, target = "SCJGJ", "SCJGJ-R01"
     resource_id = demo.resources[target]["id"]
     path = f"{CATALOG}/resources/{resource_id}/objections"
