@@ -60,7 +60,7 @@ def running_platform(workdir: Path) -> Iterator[tuple[str, str, str]]:
         "PDP_GATEWAY_PORT": str(gateway),
         "PDP_KAFKA_PORT": str(free_port()),
         "PDP_SERVICE_PORT_BASE": str(base),
-        "PDP_INTERNAL_CLIENT_SECRET": secret,
+        "PDP_SHARING_INTERNAL_CLIENT_SECRET": secret,
         "PDP_LOG_LEVEL": "WARNING",
     }
     for name in ("PDP_DATABASE_URL", "PDP_KAFKA_BOOTSTRAP"):

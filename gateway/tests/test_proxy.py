@@ -57,6 +57,17 @@ async def test_a_call_reaches_the_service_with_its_path_query_body_and_headers(
     assert response.headers["x-upstream"] == "catalog"
 
 
+async def test_the_console_session_cookie_never_reaches_a_service(
+    client: httpx.AsyncClient, as_department: dict[str, str]
+) -> None:
+    response = await client.get(
+        "/api/catalog/echo/departments",
+        headers={**as_department, "Cookie": "pdp_console=staff-session-token; other=1"},
+    )
+    assert response.status_code == 200, response.text
+    assert "cookie" not in response.json()["headers"]
+
+
 async def test_a_call_without_a_request_id_gets_one_that_the_service_sees_too(
     client: httpx.AsyncClient,
 ) -> None:

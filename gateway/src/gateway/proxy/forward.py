@@ -39,7 +39,15 @@ HOP_BY_HOP = frozenset(
         "upgrade",
     }
 )
-_NOT_FORWARDED = HOP_BY_HOP | {"host", REQUEST_ID, "x-forwarded-proto", "x-forwarded-host"}
+#: Services authenticate by bearer token only: a browser's cookies (the console's staff session
+#: among them) are the gateway's and never reach a service.
+_NOT_FORWARDED = HOP_BY_HOP | {
+    "host",
+    "cookie",
+    REQUEST_ID,
+    "x-forwarded-proto",
+    "x-forwarded-host",
+}
 #: The gateway's server adds its own Date and Server.
 _NOT_RETURNED = HOP_BY_HOP | {"date", "server"}
 _REPLAYABLE = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
