@@ -47,6 +47,7 @@ REQUESTS = [
         "overdue": False,
     },
 ]
+DEPARTMENTS = [{"code": "D002", "name": "区教育局"}, {"code": "D003", "name": "区民政局"}]
 GRANTS = [
     {
         "id": "grant-called",
@@ -81,6 +82,7 @@ class Services:
         self.failures: dict[str, tuple[int, dict[str, Any]]] = {}
         self.app = web.Application()
         self.app.router.add_get("/api/catalog/resources", self.resources)
+        self.app.router.add_get("/api/catalog/departments", self.listing(DEPARTMENTS))
         self.app.router.add_get("/api/sharing/requests", self.listing(REQUESTS))
         self.app.router.add_get("/api/sharing/grants", self.listing(GRANTS))
 
@@ -164,7 +166,14 @@ async def test_a_bureau_officer_sees_the_catalogue_as_catalog_lists_it_for_them(
     assert page.status_code == 200, page.text
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert outside_references(page.text, "https://gateway.pdp.test/console/catalog") == []
-    for shown in ("低保对象名单", "D003", "有条件共享", "不予开放", "一般数据（2级）", "已上链"):
+    for shown in (
+        "低保对象名单",
+        "区民政局（D003）",
+        "有条件共享",
+        "不予开放",
+        "一般数据（2级）",
+        "已上链",
+    ):
         assert shown in page.text
     [call] = services.calls_to("/api/catalog/resources")
     principal = await _principal(call["token"], service_settings, token_issuer)
@@ -210,6 +219,7 @@ async def test_a_department_officer_reads_sharing_with_a_token_for_its_own_depar
     late = page.text.index("req-late")
     assert page.text.rfind('<tr class="overdue">', 0, late) > page.text.rfind("<tr>", 0, late)
     assert page.text.count("已逾期") == 1
+    assert "区教育局（D002）" in page.text and "区民政局（D003）" in page.text
     assert "待答复" in page.text and "待补正材料" in page.text and "2026-11-20" in page.text
     assert (
         "<td>有效</td>" in page.text and "已暂停" in page.text and "连续三个月未调用" in page.text
@@ -244,6 +254,7 @@ async def test_a_service_that_refuses_shows_its_reason_on_the_page_not_a_500(
         {"title": "数据库暂时不可用", "status": 503},
     )
     services.failures["/api/sharing/grants"] = (403, {"title": "禁止访问", "status": 403})
+    services.failures["/api/catalog/departments"] = (500, {"title": "内部错误", "status": 500})
     browser = await _signed_in(staff, browsers, username="wang.fang", roles=["ops"])
 
     catalogue = await browser.http.get("/console/catalog")
@@ -254,6 +265,7 @@ async def test_a_service_that_refuses_shows_its_reason_on_the_page_not_a_500(
     assert sharing.status_code == 200
     assert "共享服务返回错误（403）：禁止访问" in sharing.text
     assert "req-late" in sharing.text  # the requests still show
+    assert "D002" in sharing.text and "区教育局" not in sharing.text  # codes without names
 
 
 async def test_an_unreachable_service_is_named_on_the_page(

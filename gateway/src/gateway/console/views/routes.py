@@ -18,6 +18,7 @@ from gateway.console.views.upstream import UpstreamFailed, read_as_staff
 router = APIRouter(prefix="/console", include_in_schema=False)
 
 PAGE_SIZE = 50
+DEPARTMENTS_LIMIT = 500  # the district has a few dozen; catalog's largest page
 Cursor = Annotated[str, Query(max_length=1000, description="上一页返回的 next_cursor")]
 
 
@@ -31,10 +32,16 @@ class Listing:
 
 
 async def read_page(
-    request: Request, staff: Staff, service: str, path: str, params: dict[str, str]
+    request: Request,
+    staff: Staff,
+    service: str,
+    path: str,
+    params: dict[str, str],
+    *,
+    limit: int = PAGE_SIZE,
 ) -> Listing:
     listing = Listing()
-    query = {"limit": str(PAGE_SIZE), **{k: v for k, v in params.items() if v}}
+    query = {"limit": str(limit), **{k: v for k, v in params.items() if v}}
     try:
         page = await read_as_staff(request, staff, service, path, query)
     except UpstreamFailed as failed:
@@ -47,6 +54,19 @@ async def read_page(
     cursor = page.get("next_cursor")
     listing.next_cursor = cursor if isinstance(cursor, str) and cursor else None
     return listing
+
+
+async def department_names(request: Request, staff: Staff) -> dict[str, str]:
+    """Department code -> name, from catalog's register (public to any caller); the codes alone
+    when it cannot be read."""
+    listing = await read_page(
+        request, staff, "catalog", "/api/catalog/departments", {}, limit=DEPARTMENTS_LIMIT
+    )
+    return {
+        str(item["code"]): str(item["name"])
+        for item in listing.items
+        if item.get("code") and item.get("name")
+    }
 
 
 def page_url(path: str, **params: str | None) -> str:
@@ -64,15 +84,16 @@ async def catalog_page(
     """Published resources (and the staff user's department's own drafts), as catalog lists
     them for this user; ``q`` is catalog's search."""
     q = q.strip()
-    listing = await read_page(
-        request, staff, "catalog", "/api/catalog/resources", {"q": q, "cursor": cursor}
+    listing, names = await asyncio.gather(
+        read_page(request, staff, "catalog", "/api/catalog/resources", {"q": q, "cursor": cursor}),
+        department_names(request, staff),
     )
     return render(
         request,
         "catalog.html",
         staff=staff,
         q=q,
-        rows=[_resource_row(item) for item in listing.items],
+        rows=[_resource_row(item, names) for item in listing.items],
         error=listing.error,
         next_url=listing.next_cursor
         and page_url("/console/catalog", q=q, cursor=listing.next_cursor),
@@ -86,19 +107,20 @@ async def sharing_page(
 ) -> Response:
     """Share requests and grants, as sharing lists them for this user (a department: those it
     made, received, holds or provides; the bureau: all)."""
-    requests, grants = await asyncio.gather(
+    requests, grants, names = await asyncio.gather(
         read_page(request, staff, "sharing", "/api/sharing/requests", {"cursor": cursor}),
         read_page(request, staff, "sharing", "/api/sharing/grants", {"cursor": grants_cursor}),
+        department_names(request, staff),
     )
     return render(
         request,
         "sharing.html",
         staff=staff,
-        requests=[_request_row(item) for item in requests.items],
+        requests=[_request_row(item, names) for item in requests.items],
         requests_error=requests.error,
         requests_next=requests.next_cursor
         and page_url("/console/sharing", cursor=requests.next_cursor),
-        grants=[_grant_row(item) for item in grants.items],
+        grants=[_grant_row(item, names) for item in grants.items],
         grants_error=grants.error,
         grants_next=grants.next_cursor
         and page_url("/console/sharing", grants_cursor=grants.next_cursor),
@@ -106,12 +128,19 @@ async def sharing_page(
     )
 
 
-def _resource_row(item: dict[str, Any]) -> dict[str, Any]:
+def _department(names: dict[str, str], code: Any) -> str:
+    """``区民政局（D003）``; the code alone for a department catalog did not name."""
+    if not code:
+        return "—"
+    return f"{names[code]}（{code}）" if code in names else str(code)
+
+
+def _resource_row(item: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     chain = item.get("chain")
     return {
         "name": item.get("name") or "—",
         "code": item.get("code") or "",
-        "department": item.get("department") or "—",
+        "department": _department(names, item.get("department")),
         "share_type": labels.label(labels.SHARE_TYPES, item.get("share_type")),
         "open_type": labels.label(labels.OPEN_TYPES, item.get("open_type")),
         "grade": labels.grade(item),
@@ -123,12 +152,12 @@ def _resource_row(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _request_row(item: dict[str, Any]) -> dict[str, Any]:
+def _request_row(item: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     return {
         "id": item.get("id") or "",
         "resource": item.get("resource_id") or "—",
-        "requester": item.get("requester") or "—",
-        "provider": item.get("provider") or "—",
+        "requester": _department(names, item.get("requester")),
+        "provider": _department(names, item.get("provider")),
         "status": labels.label(labels.REQUEST_STATUSES, item.get("status")),
         "reply_due_on": item.get("reply_due_on") or "—",
         "provisional": bool(item.get("provisional")),
@@ -136,13 +165,13 @@ def _request_row(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _grant_row(item: dict[str, Any]) -> dict[str, Any]:
+def _grant_row(item: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     last_called = item.get("last_called_at")
     return {
         "id": item.get("id") or "",
         "resource": item.get("resource_id") or "—",
-        "holder": item.get("holder") or "—",
-        "provider": item.get("provider") or "—",
+        "holder": _department(names, item.get("holder")),
+        "provider": _department(names, item.get("provider")),
         "status": labels.label(labels.GRANT_STATUSES, item.get("status")),
         "suspension_reason": item.get("suspension_reason"),
         "valid_until": item.get("valid_until") or "—",
