@@ -8,6 +8,7 @@ from gateway.clients.routes import router as clients_router
 from gateway.clients.states import client_states
 from gateway.console.auth import install_console
 from gateway.console.routes import router as console_router
+from gateway.console.views.routes import router as console_views_router
 from gateway.edge.guard import edge, rate_buckets
 from gateway.edge.metrics import MetricsAccess
 from gateway.frontdoor.routes import router as frontdoor_router
@@ -36,7 +37,13 @@ definition = ServiceDefinition(
     routers=(clients_router, staff_router, municipal_router),
     subscriptions=subscriptions,
     sweeps=sweeps,
-    root_routers=(oauth_router, proxy_router, console_router, frontdoor_router),
+    root_routers=(
+        oauth_router,
+        proxy_router,
+        console_router,
+        console_views_router,
+        frontdoor_router,
+    ),
     # Entered in order, left in reverse: the network log's last flush runs while the database
     # is still there and after the last proxied call.
     extensions=(

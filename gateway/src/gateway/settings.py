@@ -113,6 +113,8 @@ class GatewaySettings(ServiceSettings, MunicipalSettings):
     staff_lockout_seconds: int = Field(default=15 * 60, ge=1)
     console_session_seconds: int = Field(default=8 * 3600, ge=1)
     console_idle_seconds: int = Field(default=30 * 60, ge=1)
+    #: How long a console page waits for a service it reads (then it says so, in Chinese).
+    console_upstream_timeout_seconds: float = Field(default=10.0, gt=0)
     console_cookie_secure: bool | None = Field(
         default=None, description="Secure cookies; on everywhere but in dev when unset."
     )
