@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field
 
 from catalog.tables import CatalogTable
@@ -83,13 +83,8 @@ class SearchToken(CatalogTable, table=True):
     weight (name 4, field titles 2, description 1, summed): Chinese has no spaces (Art. 7)."""
 
     __tablename__ = "resource_search_token"
-    __table_args__ = (
-        #: Scoring a candidate reads its (token, weight) from this index alone (index-only scan).
-        Index("ix_resource_search_token_cover", "token", "resource_id", "weight"),
-        #: A token's postings best first, ties by resource id: the ranked search reads each
-        #: query token's list in this order and stops early (see ``catalog.resources.search``).
-        Index("ix_resource_search_token_rank", "token", text("weight DESC"), "resource_id"),
-    )
+    #: A query reads (resource_id, weight) of its tokens from this index alone (index-only scan).
+    __table_args__ = (Index("ix_resource_search_token_cover", "token", "resource_id", "weight"),)
 
     token: str = Field(primary_key=True, max_length=64)
     resource_id: str = Field(foreign_key="resource.id", primary_key=True, max_length=32, index=True)
