@@ -5,6 +5,7 @@ import logging
 
 import httpx
 from opentelemetry import trace
+from prometheus_client.parser import text_string_to_metric_families
 
 from pdp_kit.telemetry import configure_logging, setup_telemetry
 
@@ -20,12 +21,40 @@ async def test_an_event_carries_the_trace_of_the_request_that_caused_it(
     assert event.traceparent.split("-")[1] == trace_id
 
 
-async def test_metrics_are_served_in_prometheus_format(client: httpx.AsyncClient) -> None:
+def _count(text: str, **labels: str) -> float:
+    """The requests counted under every sample matching ``labels`` in a Prometheus exposition."""
+    total = 0.0
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == "http_server_request_duration_seconds_count" and all(
+                sample.labels.get(name) == value for name, value in labels.items()
+            ):
+                total += sample.value
+    return total
+
+
+async def test_requests_are_counted_per_route_and_status_and_probes_are_not(
+    client: httpx.AsyncClient, as_bureau
+) -> None:
+    before = (await client.get("/metrics")).text
     await client.get("/healthz")
+    await client.post("/api/demo/items", json={"name": "一", "count": 1}, headers=as_bureau)
+    await client.post("/api/demo/items", json={"name": "", "count": 1}, headers=as_bureau)
+    await client.get("/api/demo/nowhere")
     response = await client.get("/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
-    assert "http_server_request_duration_seconds" in response.text
+    after = response.text
+
+    def grew(**labels: str) -> float:
+        return _count(after, **labels) - _count(before, **labels)
+
+    items = {"http_request_method": "POST", "http_route": "/items"}
+    assert grew(**items, http_response_status_code="201") == 1
+    assert grew(**items, http_response_status_code="422") == 1
+    # An unknown path is one label value, never the raw path (bounded cardinality).
+    assert grew(http_request_method="GET", http_route="unmatched") == 1
+    assert "/healthz" not in after and "/api/demo/nowhere" not in after
 
 
 def test_log_lines_are_json_with_the_trace_id(capsys) -> None:

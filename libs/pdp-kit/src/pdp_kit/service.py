@@ -23,7 +23,7 @@ from pdp_kit.docs import install_api_docs
 from pdp_kit.errors import PROBLEM_RESPONSES, install_error_handlers
 from pdp_kit.events.consumer import Subscriptions
 from pdp_kit.events.kafka import probe_broker
-from pdp_kit.http import RequestContextMiddleware
+from pdp_kit.http import PROBES, RequestContextMiddleware
 from pdp_kit.migrations import apply_migrations
 from pdp_kit.settings import ProcessRole, ServiceSettings
 from pdp_kit.sweeps import Sweep, admin_router
@@ -100,7 +100,8 @@ def create_service_app(
         # Served by install_api_docs from the platform's own assets, never a CDN.
         docs_url=None,
         redoc_url=None,
-        telemetry={"operation_spans": False, "exclude": _is_probe},
+        # Traces only: the request metrics are RequestContextMiddleware's (pdp_kit.http).
+        telemetry={"operation_spans": False, "metrics": False, "exclude": _is_probe},
     )
     app.state.settings = settings
     app.state.definition = definition
@@ -118,7 +119,7 @@ def create_service_app(
 
 
 def _is_probe(scope: Any) -> bool:
-    return scope.get("path") in ("/healthz", "/readyz", "/metrics")
+    return scope.get("path") in PROBES
 
 
 def probe_router() -> APIRouter:

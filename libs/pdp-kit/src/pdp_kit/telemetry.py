@@ -3,24 +3,35 @@
 FastAPI's native OpenTelemetry hook traces HTTP (we do not add the contrib instrumentor too);
 the envelope carries ``traceparent`` across Kafka; metrics are exported for Prometheus on
 ``/metrics``; logs are JSON lines carrying the trace id.
+
+Spans are recorded where something exports them (``OTEL_EXPORTER_OTLP_ENDPOINT``, as compose and
+k8s set). Without an exporter (``make run``, tests) every span is a non-recording one: it still
+carries a fresh trace id, so ``traceparent`` headers, the events' ``traceparent`` and the logs'
+``trace_id`` are there as before, but no span object is built only to be thrown away. That was a
+third of a GET's CPU (bench/README.md). ``OTEL_TRACES_SAMPLER``, when set, decides as usual.
+Metric exemplars are off for the same reason: the Prometheus exposition does not carry them.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
 import threading
+from dataclasses import dataclass
+from typing import Any
 
 from opentelemetry import metrics, trace
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
-from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics import AlwaysOffExemplarFilter, MeterProvider
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, Histogram, generate_latest
 from pythonjsonlogger.json import JsonFormatter
 from starlette.requests import Request
 from starlette.responses import Response
@@ -37,18 +48,30 @@ def setup_telemetry(service: str, *, json_logs: bool = True, level: str = "INFO"
             return
         _configured = True
         resource = Resource.create({"service.name": f"pdp-{service}", "service.namespace": "pdp"})
-        tracer_provider = TracerProvider(resource=resource)
-        if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+        exporting = bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
+        chosen = exporting or bool(os.environ.get("OTEL_TRACES_SAMPLER"))
+        # sampler=None: the SDK's own choice (OTEL_TRACES_SAMPLER, else parent-based always-on).
+        tracer_provider = TracerProvider(resource=resource, sampler=None if chosen else ALWAYS_OFF)
+        if exporting:
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
             tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
         trace.set_tracer_provider(tracer_provider)
+        chosen_filter = os.environ.get("OTEL_METRICS_EXEMPLAR_FILTER")
+        exemplars = None if chosen_filter else AlwaysOffExemplarFilter()
         metrics.set_meter_provider(
-            MeterProvider(resource=resource, metric_readers=[PrometheusMetricReader()])
+            MeterProvider(
+                resource=resource,
+                metric_readers=[PrometheusMetricReader()],
+                exemplar_filter=exemplars,
+            )
         )
         HTTPXClientInstrumentor().instrument()
-        # Wraps engine creation, so every engine made after this is traced.
-        SQLAlchemyInstrumentor().instrument()
+        if exporting:
+            # Wraps engine creation (pdp_kit.db looks it up at call time), so every engine made
+            # after this traces its statements. Not without an exporter: those spans would only
+            # be thrown away, and the pool listeners cost on every checkout.
+            SQLAlchemyInstrumentor().instrument()
         configure_logging(service, json_logs=json_logs, level=logging.getLevelName(level.upper()))
 
 
@@ -82,6 +105,40 @@ def configure_logging(service: str, *, json_logs: bool = True, level: int = logg
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
+
+
+#: OpenTelemetry's advisory buckets for ``http.server.request.duration``, in seconds.
+_DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10)
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class HttpMetrics:
+    """Request rate, errors and latency per route (the histogram's count, its status label and
+    its buckets), and requests in flight; named after OpenTelemetry's HTTP server conventions."""
+
+    duration: Histogram
+    active: Gauge
+
+    def observe(self, scope: Any, status: int, seconds: float) -> None:
+        method = scope["method"] if scope["method"] in _METHODS else "_OTHER"
+        # The route template under /api/<service> (never the raw path: bounded label values).
+        route = getattr(scope.get("route"), "path", None) or "unmatched"
+        self.duration.labels(method, route, str(status)).observe(seconds)
+
+
+@functools.cache
+def http_metrics() -> HttpMetrics:
+    """The process's HTTP metrics, registered on first use (the Prometheus registry is global)."""
+    return HttpMetrics(
+        duration=Histogram(
+            "http_server_request_duration_seconds",
+            "Duration of HTTP server requests.",
+            ["http_request_method", "http_route", "http_response_status_code"],
+            buckets=_DURATION_BUCKETS,
+        ),
+        active=Gauge("http_server_active_requests", "Number of active HTTP server requests."),
+    )
 
 
 async def metrics_endpoint(_: Request) -> Response:

@@ -21,20 +21,21 @@ from aiokafka.errors import KafkaError
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.propagate import extract
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from pdp_contracts import topic_of
 from pdp_kit.bulk import BulkInsert
-from pdp_kit.db import utcnow
+from pdp_kit.db import one_of, utcnow
 from pdp_kit.events.envelope import Event, MalformedEvent
 from pdp_kit.events.kafka import BrokerUnavailable, EventProducer
 from pdp_kit.models import InboxEntry
 from pdp_kit.telemetry import meter
 
 log = logging.getLogger(__name__)
-_insert_inbox = BulkInsert(InboxEntry.__table__)  # type: ignore[attr-defined]
+_INBOX: Table = InboxEntry.__table__  # type: ignore[attr-defined]
+_insert_inbox = BulkInsert(_INBOX)
 
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]
 #: Takes every new event of its kind in a poll batch at once (one multi-row write, not one a row).
@@ -199,7 +200,7 @@ class EventConsumer:
             await session.scalars(
                 select(col(InboxEntry.event_id)).where(
                     col(InboxEntry.consumer) == self.name,
-                    col(InboxEntry.event_id).in_([e.id for e in wanted]),
+                    one_of(session, _INBOX.c.event_id, [e.id for e in wanted]),
                 )
             )
         )

@@ -10,10 +10,11 @@ rate (ARCHITECTURE, performance notes); typed bind parameters keep the columns' 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ARRAY, Table, bindparam, select, text
+from sqlalchemy import ARRAY, JSON, Table, bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from audit.chain.hashing import link
@@ -26,11 +27,13 @@ class Chain:
 
     def __init__(self, kind: str, table: Table, *, key: str, copy: bool = False) -> None:
         self.kind = kind
-        #: On PostgreSQL write a batch with COPY (the network log's ingest rate, Art. 34).
+        #: On PostgreSQL write a batch with COPY (hot ingest paths: journal, usage, network log).
         self.copy = copy
         self.table = table
         self.key = table.c[key]
         self.columns = tuple(c.name for c in table.columns if c.name not in ("seq", "hash"))
+        #: COPY sends a json column's value as its text.
+        self._json = frozenset(c.name for c in table.columns if isinstance(c.type, JSON))
         names = ", ".join(f'"{c.name}"' for c in table.columns)
         values = ", ".join(f":{c.name}" for c in table.columns)
         self._stored_pg = text(
@@ -78,6 +81,13 @@ class Chain:
         names = [c.name for c in self.table.columns]
         connection = await session.connection()
         raw = await connection.get_raw_connection()
+        records = [
+            tuple(_as_json(row[n]) if n in self._json else row[n] for n in names) for row in rows
+        ]
         await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
-            self.table.name, records=[tuple(row[n] for n in names) for row in rows], columns=names
+            self.table.name, records=records, columns=names
         )
+
+
+def _as_json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)

@@ -32,7 +32,7 @@ NOT_JOURNALED = frozenset({RequestLogged.event_type})
 
 _FORMAT = JSONFormat()
 _journal: Table = JournalEntry.__table__  # type: ignore[attr-defined]
-chain = Chain(Kind.JOURNAL, _journal, key="event_id")
+chain = Chain(Kind.JOURNAL, _journal, key="event_id", copy=True)
 
 
 async def journal_events(session: AsyncSession, *, events: Sequence[Event]) -> None:

@@ -34,7 +34,7 @@ from pdp_kit.pagination import Page, PageParams, keyset_page
 READ_ALL = (Role.BUREAU, Role.DATACENTER, Role.CYBERSPACE, Role.ASSESSOR)
 
 _usage: Table = UsageRecord.__table__  # type: ignore[attr-defined]
-chain = Chain(Kind.USAGE, _usage, key="event_id")
+chain = Chain(Kind.USAGE, _usage, key="event_id", copy=True)
 
 
 @cache
