@@ -22,6 +22,7 @@ from pdp_kit.pagination import PageParams, encode_cursor
 
 ODRL = "http://www.w3.org/ns/odrl/2/"
 CONTEXT = {**dcat.CONTEXT, "odrl": ODRL, "pdp": "urn:pdp:opening#"}
+KEYWORDS = {"unconditional": "无条件开放", "conditional": "有条件开放", "not_open": "不予开放"}
 RIGHTS = {"unconditional": "PUBLIC", "conditional": "RESTRICTED", "not_open": "NON_PUBLIC"}
 
 
@@ -49,7 +50,7 @@ def policy(base: str, listing: Listing, conditions: Conditions) -> dict[str, Any
         permission["odrl:constraint"] = constraints
     return {
         "@id": f"{base}/api/opening/listings/{listing.id}#policy",
-        "@type": "odrl:Offer",
+        "@type": ["odrl:Policy", "odrl:Offer"],
         "odrl:permission": permission,
         "odrl:prohibition": [
             {
@@ -108,6 +109,7 @@ def dataset(base: str, listing: Listing, publisher: str) -> dict[str, Any]:
         "dcat:contactPoint": dcat.contact(f"{department}#contact", publisher),
         "dcat:distribution": distributions(base, listing),
         "dcat:theme": dcat.THEME,
+        "dcat:keyword": [dcat.zh(listing.name), dcat.zh(KEYWORDS[listing.open_type])],
         "dct:spatial": dcat.place(f"{base}/api/opening/dcat.jsonld#changning"),
         "dct:issued": dcat.when(listing.created_at),
         "dct:modified": dcat.when(listing.created_at),
@@ -115,7 +117,7 @@ def dataset(base: str, listing: Listing, publisher: str) -> dict[str, Any]:
             dcat.ACCESS_RIGHT + RIGHTS[listing.open_type], "dct:RightsStatement"
         ),
         "dct:accrualPeriodicity": dcat.frequency(listing.update_frequency),
-        "dct:source": {"@id": f"{base}/api/catalog/resources/{listing.resource_id}"},
+        "pdp:catalogueEntry": {"@id": f"{base}/api/catalog/resources/{listing.resource_id}"},
         "pdp:openType": listing.open_type,
         "pdp:desensitisation": {n: e["action"] for n, e in listing.desensitisation.items()},
     }
