@@ -29,20 +29,11 @@ from opening.listings.masking import (
 from opening.listings.models import Listing
 from opening.resources.models import OpenableResource
 
+from .opening_flow import PERSON_FIELDS
+
 FIELDS: list[dict[str, Any]] = [
-    {"name": "id", "title": "编号", "type": "string", "sensitive": False},
-    {
-        "name": "id_number",
-        "title": "身份证号",
-        "type": "string",
-        "format": "resident_id",
-        "sensitive": True,
-    },
-    {"name": "full_name", "title": "姓名", "type": "string", "sensitive": True},
-    {"name": "phone", "title": "手机", "type": "string", "format": "phone", "sensitive": True},
-    {"name": "address", "title": "住址", "type": "string", "sensitive": True},
+    *(f for f in PERSON_FIELDS if f["name"] != "licence"),
     {"name": "email", "title": "邮箱", "type": "string", "format": "email", "sensitive": True},
-    {"name": "remark", "title": "备注", "type": "string", "sensitive": True},
     {"name": "note", "title": "说明", "type": "string", "sensitive": True},
 ]
 PROFILE = {
@@ -79,7 +70,7 @@ def test_the_default_rule_follows_the_format_then_the_title() -> None:
     assert default_rule(FIELDS[2]) is Rule.NAME
     assert default_rule(FIELDS[3]) is Rule.PHONE
     assert default_rule(FIELDS[4]) is Rule.ADDRESS
-    assert default_rule(FIELDS[5]) is Rule.EMAIL
+    assert default_rule(FIELDS[6]) is Rule.EMAIL
     assert default_rule({"name": "memo", "title": "描述"}) is Rule.TEXT
 
 
