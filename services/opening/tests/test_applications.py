@@ -224,3 +224,13 @@ async def test_a_loaded_calendar_year_moves_open_review_deadlines_and_lifts_a_st
     assert shown["review_due_on"] > "2026-06-16" and shown["overdue"] is False
     [event] = await outbox.events(ReviewDeadlineRecomputed.event_type)
     assert event.data["overdue_lifted"] is True
+
+
+async def test_an_applicant_must_declare_the_credit_lists_the_listing_names(
+    opening: Flow,
+) -> None:
+    listing = await opening.listing()  # conditions name the dishonest-debtor list
+    body = application_body(listing["id"], credit_declarations=[])
+    problem = await opening.post("/applications", opening.municipal, body, status=422)
+    assert [e["field"] for e in problem["errors"]] == ["credit_declarations"]
+    assert "dishonest_debtor" in problem["errors"][0]["message"]

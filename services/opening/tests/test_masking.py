@@ -199,3 +199,16 @@ def test_every_rule_hides_the_full_value(rule: Rule) -> None:
     ):
         masked = mask_value(rule, value)
         assert masked != value
+
+
+def test_a_sensitive_field_the_profile_does_not_cover_is_dropped_not_sent() -> None:
+    """A later version of the resource adds a sensitive field, or makes one sensitive: the
+    listing's profile does not name it, or says keep: it never leaves."""
+    fields = [
+        *FIELDS,
+        {"name": "mobile2", "title": "备用手机", "type": "string", "sensitive": True},
+    ]
+    fields[0] = {**fields[0], "sensitive": True}  # "id" became sensitive; the profile keeps it
+    profile = compile_profile(fields, {**PROFILE, "id": {"action": "keep"}})
+    assert "mobile2" not in profile.fields and "id" not in profile.fields
+    assert "mobile2" not in profile.apply({"mobile2": "13900001111", "id": "P1"})

@@ -52,6 +52,14 @@ def _problems(data: ApplicationCreate, listing: Listing) -> list[FieldProblem]:
             problems.append(
                 FieldProblem("scenario", f"forbidden by the listing: {', '.join(forbidden)}")
             )
+        undeclared = [
+            str(c) for c in conditions.credit_requirements if c not in data.credit_declarations
+        ]
+        if undeclared:
+            # Art. 23: credit standing; the applicant declares it is on none of these lists.
+            problems.append(
+                FieldProblem("credit_declarations", f"must declare: {', '.join(undeclared)}")
+            )
     if data.valid_until is not None and data.valid_until < clock.today():
         problems.append(FieldProblem("valid_until", "must not be in the past"))
     return problems

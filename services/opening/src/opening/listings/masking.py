@@ -135,15 +135,17 @@ def compile_profile(
     fields: Sequence[Mapping[str, Any]], profile: Mapping[str, Mapping[str, str]]
 ) -> CompiledProfile:
     """``profile``: field name -> ``{"action", "rule"?}`` as stored on the listing. A field the
-    profile does not name is kept (the listing was refused if it was sensitive); a dropped field
-    is never read from the catalog nor written out."""
+    profile does not name is kept; a dropped field is never read from the catalog nor written out.
+
+    Fails closed: a sensitive field the profile leaves ``keep`` — one a later version of the
+    resource added or made sensitive after the listing was accepted — is dropped, never sent."""
     leaving: list[str] = []
     masks: dict[str, Rule] = {}
     for field in fields:
         name = str(field["name"])
         entry = profile.get(name, {"action": Action.KEEP})
         action = Action(entry["action"])
-        if action is Action.DROP:
+        if action is Action.DROP or (action is Action.KEEP and field.get("sensitive")):
             continue
         leaving.append(name)
         if action is Action.MASK:
