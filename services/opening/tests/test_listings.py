@@ -2,9 +2,14 @@
 
 from typing import Any
 
-from pdp_contracts.opening import ListingClosed, ListingMadeStatic, ListingPublished
+from pdp_contracts.opening import (
+    ListingAdjusted,
+    ListingClosed,
+    ListingMadeStatic,
+    ListingPublished,
+)
 
-from .opening_flow import COMPANY_FIELDS, Opening, listing_body, published, withdrawn
+from .opening_flow import COMPANY_FIELDS, MASK_ALL, Opening, listing_body, published, withdrawn
 
 Flow = Opening
 
@@ -124,3 +129,19 @@ async def test_a_withdrawn_resource_closes_its_listing(opening: Flow, outbox: An
 def _body(resource_id: str = "R1") -> dict[str, Any]:
 
     return listing_body(resource_id)
+
+
+async def test_the_owner_adjusts_a_listing_under_the_same_rules(opening: Flow, outbox: Any) -> None:
+    listing = await opening.listing()
+    path = f"/listings/{listing['id']}"
+    terms = {key: value for key, value in _body().items() if key != "resource_id"}
+    stricter = {**terms, "desensitisation": {**MASK_ALL, "address": "drop"}}
+    await opening.call("PUT", path, opening.other, json=stricter, status=403)
+    await opening.call("PUT", "/listings/NOPE", opening.owner, json=stricter, status=404)
+    leaky = {**terms, "desensitisation": {**MASK_ALL, "phone": "keep"}}
+    problem = await opening.call("PUT", path, opening.owner, json=leaky, status=422)
+    assert [e["field"] for e in problem["errors"]] == ["desensitisation.phone"]
+    adjusted = await opening.call("PUT", path, opening.owner, json=stricter)
+    assert "address" not in {f["name"] for f in adjusted["fields"]}
+    [event] = await outbox.events(ListingAdjusted.event_type)
+    assert event.data["desensitisation"]["address"] == "drop"

@@ -39,7 +39,16 @@ from pdp_kit.db import get_for_update, utcnow
 from pdp_kit.errors import NotFound
 from pdp_kit.events.envelope import Event
 
-FIELDS_FOR_OPENING = ("listing_id", "applicant", "scenario", "materials")
+#: What opening takes from the city's application: CONTRACT.md's four, and the applicant's credit
+#: declarations and requested period where the city sent them (a listing may require the first).
+FIELDS_FOR_OPENING = (
+    "listing_id",
+    "applicant",
+    "scenario",
+    "materials",
+    "credit_declarations",
+    "valid_until",
+)
 REQUIRED: dict[str, type | tuple[type, ...]] = {
     "id": str,
     "listing_id": str,
@@ -92,7 +101,9 @@ async def forward_due(
                 client_id=MUNICIPAL_OPEN_DATA_CLIENT,
                 role=Role.MUNICIPAL.value,
                 idempotency_key=f"municipal:{claimed.id}",
-                json={name: claimed.body.get(name) for name in FIELDS_FOR_OPENING},
+                json={
+                    name: claimed.body[name] for name in FIELDS_FOR_OPENING if name in claimed.body
+                },
             ),
             target="开放服务",
         )

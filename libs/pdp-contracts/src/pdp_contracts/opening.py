@@ -31,6 +31,21 @@ class ListingPublished(EventPayload):
     basis: str  # "desensitised" or "consent" for a not_open resource; "open" otherwise
 
 
+class ListingAdjusted(EventPayload):
+    """The owner changed how a listing is opened: open type, conditions, profile or frequency
+    (Art. 25 dynamic adjustment). The new values, as in :class:`ListingPublished`."""
+
+    event_type = event_type("opening", "listing", "adjusted")
+
+    id: str
+    resource_id: str
+    department: str
+    open_type: str
+    update_frequency: str
+    desensitisation: dict[str, str]
+    conditions: dict[str, Any] | None = None
+
+
 class ListingMadeStatic(EventPayload):
     """The source can no longer be updated: the listing stays open with its history (Art. 25)."""
 

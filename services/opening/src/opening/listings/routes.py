@@ -3,7 +3,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from opening.listings import service
-from opening.listings.schemas import ListingCreate, ListingFigures, ListingPublic, Reason
+from opening.listings.adjustment import adjust_listing
+from opening.listings.schemas import (
+    ListingAdjustment,
+    ListingCreate,
+    ListingFigures,
+    ListingPublic,
+    Reason,
+)
 from opening.resources.models import OpenableResource
 from pdp_kit.auth import CurrentPrincipal
 from pdp_kit.db import SessionDep
@@ -68,4 +75,15 @@ async def make_static(
     listing = await service.make_static(
         session, listing_id=listing_id, data=data, principal=principal
     )
+    return service.listing_public(listing, await session.get(OpenableResource, listing.resource_id))
+
+
+@router.put("/{listing_id}", response_model=ListingPublic)
+async def adjust(
+    listing_id: str, data: ListingAdjustment, session: SessionDep, principal: CurrentPrincipal
+) -> ListingPublic:
+    """The owner adjusts a listing's open type, conditions, profile or update frequency (Art. 25),
+    under the same rules as `POST /listings` (a sensitive field left `keep` is 422). Approvals
+    already given stay; every later read passes the new profile."""
+    listing = await adjust_listing(session, listing_id=listing_id, data=data, principal=principal)
     return service.listing_public(listing, await session.get(OpenableResource, listing.resource_id))

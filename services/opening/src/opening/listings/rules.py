@@ -1,15 +1,17 @@
 """What a listing must satisfy (Art. 21, 22): checked in full, every problem listed at once."""
 
+from typing import Any
+
 from opening.listings.masking import Action
-from opening.listings.schemas import ListingCreate, ProfileEntry
+from opening.listings.schemas import ListingAdjustment, ProfileEntry
 from opening.resources.models import OpenableResource
-from pdp_kit.errors import FieldProblem
+from pdp_kit.errors import FieldProblem, Invalid
 
 WIDER = {"not_open": 0, "conditional": 1, "unconditional": 2}
 
 
 def listing_problems(
-    data: ListingCreate, resource: OpenableResource, profile: dict[str, ProfileEntry]
+    data: ListingAdjustment, resource: OpenableResource, profile: dict[str, ProfileEntry]
 ) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
     known = set(resource.field_names())
@@ -53,7 +55,32 @@ def listing_problems(
 _KEEP = ProfileEntry(action=Action.KEEP)
 
 
-def basis_of(data: ListingCreate, resource: OpenableResource) -> str:
+def basis_of(data: ListingAdjustment, resource: OpenableResource) -> str:
     if resource.open_type != "not_open":
         return "open"
     return "consent" if data.consent is not None else "desensitised"
+
+
+def checked_terms(data: ListingAdjustment, resource: OpenableResource) -> dict[str, Any]:
+    """The listing's terms as stored, once every rule holds (422 listing every problem)."""
+    if resource.share_type == "not_shared":
+        # DOMAIN: what a law forbids sharing with departments it forbids giving to the public.
+        raise Invalid(
+            "不予共享的资源不能列入开放清单",
+            errors=[FieldProblem("resource_id", "a not_shared resource cannot be opened")],
+        )
+    profile = data.profile()
+    problems = listing_problems(data, resource, profile)
+    if problems:
+        raise Invalid("开放清单条目未通过校验", errors=problems)
+    return {
+        "open_type": str(data.open_type),
+        "update_frequency": str(data.update_frequency),
+        "desensitisation": {
+            name: entry.model_dump(mode="json", exclude_none=True)
+            for name, entry in profile.items()
+        },
+        "conditions": data.conditions.model_dump(mode="json") if data.conditions else None,
+        "consent": data.consent.model_dump(mode="json") if data.consent else None,
+        "basis": basis_of(data, resource),
+    }

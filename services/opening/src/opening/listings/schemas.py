@@ -54,8 +54,9 @@ class Consent(BaseModel):
     reference: str = Field(min_length=1, max_length=500, description="同意书编号或存档位置")
 
 
-class ListingCreate(BaseModel):
-    resource_id: str
+class ListingAdjustment(BaseModel):
+    """The whole of a listing's terms as they are to be from now on (Art. 25)."""
+
     open_type: OpenType
     conditions: Conditions | None = None
     desensitisation: dict[str, Action | ProfileEntry] = Field(
@@ -70,6 +71,10 @@ class ListingCreate(BaseModel):
             name: entry if isinstance(entry, ProfileEntry) else ProfileEntry(action=entry)
             for name, entry in self.desensitisation.items()
         }
+
+
+class ListingCreate(ListingAdjustment):
+    resource_id: str
 
 
 class Reason(BaseModel):

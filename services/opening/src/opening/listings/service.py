@@ -12,7 +12,7 @@ from opening.ids import new_id
 from opening.listings.errors import ListingClosed, ListingExists
 from opening.listings.masking import Action, CompiledProfile, compile_profile, default_rule
 from opening.listings.models import Listing
-from opening.listings.rules import basis_of, listing_problems
+from opening.listings.rules import checked_terms
 from opening.listings.schemas import (
     Consent,
     FieldOut,
@@ -30,7 +30,7 @@ from pdp_contracts import opening as events
 from pdp_kit.auth import Principal, Role, require_role
 from pdp_kit.auth.principal import SUPERVISORS
 from pdp_kit.db import get_for_update, insert_or_conflict
-from pdp_kit.errors import FieldProblem, Forbidden, Invalid, NotFound
+from pdp_kit.errors import Forbidden, NotFound
 from pdp_kit.events.outbox import record_event
 from pdp_kit.pagination import Page, PageParams, keyset_page
 
@@ -53,16 +53,6 @@ async def create_listing(
     resource = await published_resource(session, data.resource_id)
     if not principal.acts_for(resource.department):
         raise Forbidden("只能将本部门的资源列入开放清单")
-    if resource.share_type == "not_shared":
-        # DOMAIN: what a law forbids sharing with departments it forbids giving to the public.
-        raise Invalid(
-            "不予共享的资源不能列入开放清单",
-            errors=[FieldProblem("resource_id", "a not_shared resource cannot be opened")],
-        )
-    profile = data.profile()
-    problems = listing_problems(data, resource, profile)
-    if problems:
-        raise Invalid("开放清单条目未通过校验", errors=problems)
     listing = Listing(
         id=new_id(),
         resource_id=resource.id,
@@ -70,15 +60,7 @@ async def create_listing(
         department=resource.department,
         name=resource.name,
         description=resource.description,
-        open_type=str(data.open_type),
-        update_frequency=str(data.update_frequency),
-        desensitisation={
-            name: entry.model_dump(mode="json", exclude_none=True)
-            for name, entry in profile.items()
-        },
-        conditions=data.conditions.model_dump(mode="json") if data.conditions else None,
-        consent=data.consent.model_dump(mode="json") if data.consent else None,
-        basis=basis_of(data, resource),
+        **checked_terms(data, resource),
     )
     await insert_or_conflict(session, listing, ListingExists(f"资源 {resource.id} 已在开放清单中"))
     await record_event(
