@@ -16,34 +16,29 @@ from pdp_contracts.base import EventPayload, event_type
 from pdp_contracts.usage import DataUsage
 
 
-class ListingPublished(EventPayload):
+class _ListingTerms(EventPayload):
+    id: str
+    resource_id: str
+    department: str
+    open_type: str
+    update_frequency: str
+    desensitisation: dict[str, str]
+    conditions: dict[str, Any] | None = None
+
+
+class ListingPublished(_ListingTerms):
     """A department put a published resource on its open list (Art. 22)."""
 
     event_type = event_type("opening", "listing", "published")
 
-    id: str
-    resource_id: str
-    department: str
-    open_type: str
-    update_frequency: str
-    desensitisation: dict[str, str]
-    conditions: dict[str, Any] | None = None
     basis: str  # "desensitised" or "consent" for a not_open resource; "open" otherwise
 
 
-class ListingAdjusted(EventPayload):
+class ListingAdjusted(_ListingTerms):
     """The owner changed how a listing is opened: open type, conditions, profile or frequency
     (Art. 25 dynamic adjustment). The new values, as in :class:`ListingPublished`."""
 
     event_type = event_type("opening", "listing", "adjusted")
-
-    id: str
-    resource_id: str
-    department: str
-    open_type: str
-    update_frequency: str
-    desensitisation: dict[str, str]
-    conditions: dict[str, Any] | None = None
 
 
 class ListingMadeStatic(EventPayload):

@@ -8,7 +8,7 @@ from opening.listings.errors import ListingClosed
 from opening.listings.models import Listing
 from opening.listings.rules import checked_terms
 from opening.listings.schemas import ListingAdjustment
-from opening.listings.service import listing_or_404, require_owner
+from opening.listings.service import listing_or_404, require_owner, terms_of
 from opening.resources.service import published_resource
 from pdp_contracts.opening import ListingAdjusted
 from pdp_kit.auth import Principal
@@ -30,15 +30,7 @@ async def adjust_listing(
         listing.update_frequency = "static"  # a static listing stays static (Art. 25)
     await record_event(
         session,
-        ListingAdjusted(
-            id=listing.id,
-            resource_id=listing.resource_id,
-            department=listing.department,
-            open_type=listing.open_type,
-            update_frequency=listing.update_frequency,
-            desensitisation={n: e["action"] for n, e in listing.desensitisation.items()},
-            conditions=listing.conditions,
-        ),
+        ListingAdjusted(**terms_of(listing)),
         subject=listing.id,
         actor=principal.client_id,
         department=listing.department,

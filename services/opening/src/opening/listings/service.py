@@ -2,6 +2,7 @@
 listing static, and closing listings whose resource was withdrawn."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -65,21 +66,25 @@ async def create_listing(
     await insert_or_conflict(session, listing, ListingExists(f"资源 {resource.id} 已在开放清单中"))
     await record_event(
         session,
-        events.ListingPublished(
-            id=listing.id,
-            resource_id=listing.resource_id,
-            department=listing.department,
-            open_type=listing.open_type,
-            update_frequency=listing.update_frequency,
-            desensitisation={n: e["action"] for n, e in listing.desensitisation.items()},
-            conditions=listing.conditions,
-            basis=listing.basis,
-        ),
+        events.ListingPublished(**terms_of(listing), basis=listing.basis),
         subject=listing.id,
         actor=principal.client_id,
         department=listing.department,
     )
     return listing
+
+
+def terms_of(listing: Listing) -> dict[str, Any]:
+    """What the listing events carry of its terms."""
+    return {
+        "id": listing.id,
+        "resource_id": listing.resource_id,
+        "department": listing.department,
+        "open_type": listing.open_type,
+        "update_frequency": listing.update_frequency,
+        "desensitisation": {n: e["action"] for n, e in listing.desensitisation.items()},
+        "conditions": listing.conditions,
+    }
 
 
 async def listing_or_404(session: AsyncSession, listing_id: str, *, lock: bool = False) -> Listing:
