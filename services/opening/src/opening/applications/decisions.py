@@ -36,6 +36,20 @@ from pdp_kit.events.outbox import record_event
 DEFAULT_PERIOD = timedelta(days=365)
 
 
+async def _record(
+    session: AsyncSession, application: Application, payload: EventPayload, principal: Principal
+) -> None:
+    """Every change of an application is an event the municipal adapter and audit read."""
+    await record_event(
+        session,
+        payload,
+        subject=application.id,
+        actor=principal.client_id,
+        department=application.department,
+    )
+    await session.flush()
+
+
 async def screen(
     session: AsyncSession, *, application_id: str, data: Screening, principal: Principal
 ) -> Application:
@@ -62,14 +76,12 @@ async def screen(
         payload = events.ApplicationReturned(
             **decision_fields(application), missing=list(data.missing), screened_on=today
         )
-    await record_event(
+    await _record(
         session,
+        application,
         payload,
-        subject=application.id,
-        actor=principal.client_id,
-        department=application.department,
+        principal,
     )
-    await session.flush()
     return application
 
 
@@ -84,14 +96,12 @@ async def resubmit(
     today = clock.today()
     application.status, application.materials = "received", list(data.materials)
     application.received_on, application.screened_on = today, None
-    await record_event(
+    await _record(
         session,
+        application,
         events.ApplicationResubmitted(**decision_fields(application), received_on=today),
-        subject=application.id,
-        actor=principal.client_id,
-        department=application.department,
+        principal,
     )
-    await session.flush()
     return application
 
 
@@ -129,8 +139,9 @@ async def approve(
     application.valid_from, application.valid_until = today, valid_until
     application.usage_report_due_on = report_due
     assert application.review_due_on is not None
-    await record_event(
+    await _record(
         session,
+        application,
         events.ApplicationApproved(
             **decision_fields(application),
             scenario=application.scenario,
@@ -140,11 +151,8 @@ async def approve(
             decided_on=today,
             on_time=today <= application.review_due_on,
         ),
-        subject=application.id,
-        actor=principal.client_id,
-        department=application.department,
+        principal,
     )
-    await session.flush()
     return application
 
 
@@ -156,19 +164,17 @@ async def refuse(
     today = clock.today()
     application.status, application.decided_on, application.reason = "refused", today, data.reason
     assert application.review_due_on is not None
-    await record_event(
+    await _record(
         session,
+        application,
         events.ApplicationRefused(
             **decision_fields(application),
             reason=data.reason,
             decided_on=today,
             on_time=today <= application.review_due_on,
         ),
-        subject=application.id,
-        actor=principal.client_id,
-        department=application.department,
+        principal,
     )
-    await session.flush()
     return application
 
 
@@ -185,14 +191,12 @@ async def file_usage_report(
     today = clock.today()
     application.usage_report, application.usage_report_filed_on = data.report, today
     application.usage_report_overdue_on = None
-    await record_event(
+    await _record(
         session,
+        application,
         events.UsageReportFiled(
             **decision_fields(application), filed_on=today, due_on=application.usage_report_due_on
         ),
-        subject=application.id,
-        actor=principal.client_id,
-        department=application.department,
+        principal,
     )
-    await session.flush()
     return application
