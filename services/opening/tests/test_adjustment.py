@@ -1,11 +1,17 @@
 """Dynamic adjustment (Art. 25): public feedback answered by the owner, demand for unopened
 resources surfaced to their owner, freshness against the update frequency."""
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from pdp_contracts.catalog import RecordsIngested
-from pdp_contracts.opening import FeedbackAnswered, FeedbackReceived, OpeningDemanded
+from pdp_contracts.opening import (
+    FeedbackAnswered,
+    FeedbackReceived,
+    ListingFoundStale,
+    OpeningDemanded,
+)
 from pdp_kit.auth import Role
 from pdp_kit.events.envelope import Event
 
@@ -75,3 +81,25 @@ async def test_freshness_follows_the_records_the_department_pushes(opening: Flow
     assert figures["fresh"] is True and figures["last_updated_at"] is not None
     await opening.post(f"/listings/{listing['id']}/static", opening.owner, {"reason": "停更"})
     assert (await opening.get(path, opening.owner))["figures"]["fresh"] is None
+
+
+async def test_the_periodic_evaluation_flags_a_stale_listing_once_and_lifts_it_when_fresh(
+    opening: Flow, outbox: Any
+) -> None:
+    listing = await opening.listing()  # daily; published just now, no records pushed since
+    path = f"/listings/{listing['id']}/figures"
+    today = date.today()
+    assert (await opening.sweep(today))["opening.freshness"] == {"stale": 0, "fresh_again": 0}
+    later = today + timedelta(days=5)
+    assert (await opening.sweep(later))["opening.freshness"]["stale"] == 1
+    assert (await opening.sweep(later))["opening.freshness"]["stale"] == 0
+    assert (await opening.get(path, opening.owner))["figures"]["stale_since"] == str(later)
+    [event] = await outbox.events(ListingFoundStale.event_type)
+    assert (event.data["department"], event.data["as_of"]) == ("D001", str(later))
+    ingested = RecordsIngested(
+        resource_id="R1", version=1, department="D001", accepted=1, rejected=0
+    )
+    pushed_later = datetime.combine(later, time(9), tzinfo=UTC)
+    await opening.deliver(replace(Event.of(ingested, subject="R1"), time=pushed_later))
+    assert (await opening.sweep(later))["opening.freshness"]["fresh_again"] == 1
+    assert (await opening.get(path, opening.owner))["figures"]["stale_since"] is None

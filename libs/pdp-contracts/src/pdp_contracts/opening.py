@@ -52,6 +52,20 @@ class ListingMadeStatic(EventPayload):
     reason: str
 
 
+class ListingFoundStale(EventPayload):
+    """The periodic evaluation (Art. 25): the data was not updated as often as the listing says;
+    the owner is told once, until it is fresh again."""
+
+    event_type = event_type("opening", "listing", "found_stale")
+
+    id: str
+    resource_id: str
+    department: str
+    update_frequency: str
+    last_updated_at: datetime | None = None
+    as_of: date
+
+
 class ListingClosed(EventPayload):
     """The resource was withdrawn in the catalogue (Art. 9): the listing ends, its approvals too."""
 

@@ -1,8 +1,9 @@
-"""The opening sweeps: overdue reviews (Art. 24) and overdue usage reports (Art. 23). Each is
-idempotent for an ``as_of`` date: a flag and its event are set once."""
+"""The opening sweeps: overdue reviews (Art. 24), overdue usage reports (Art. 23) and the
+periodic evaluation of the list's freshness (Art. 25). Each is idempotent for an ``as_of`` date:
+a flag and its event are set once."""
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
@@ -11,8 +12,11 @@ from sqlmodel import col
 
 from opening.applications.access import decision_fields
 from opening.applications.models import Application
+from opening.listings.models import Listing
+from opening.listings.service import FRESH_FOR
+from opening.resources.models import OpenableResource
 from pdp_contracts import EventPayload
-from pdp_contracts.opening import ReviewOverdue, UsageReportOverdue
+from pdp_contracts.opening import ListingFoundStale, ReviewOverdue, UsageReportOverdue
 from pdp_kit.events.outbox import record_event
 
 
@@ -72,3 +76,46 @@ async def usage_report_clocks(session: AsyncSession, as_of: date) -> dict[str, A
             as_of=as_of,
         ),
     )
+
+
+async def freshness(session: AsyncSession, as_of: date) -> dict[str, Any]:
+    """Art. 25: an active, non-static listing whose records were not updated within its update
+    frequency is flagged once (the owner is told); a fresh one loses the flag."""
+    end_of_day = datetime.combine(as_of, time.max, tzinfo=UTC)
+    rows = (
+        await session.execute(
+            select(Listing, OpenableResource)
+            .join(OpenableResource, col(OpenableResource.id) == col(Listing.resource_id))
+            .where(col(Listing.status) == "active", col(Listing.static_since).is_(None))
+            .order_by(col(Listing.id))
+            .with_for_update(of=Listing)
+        )
+    ).all()
+    counts = {"stale": 0, "fresh_again": 0}
+    for listing, resource in rows:
+        window = FRESH_FOR.get(listing.update_frequency)
+        if window is None:
+            continue
+        updated = resource.last_updated_at or resource.published_at
+        stale = end_of_day - updated > window
+        if stale and listing.stale_since is None:
+            listing.stale_since = as_of
+            counts["stale"] += 1
+            await record_event(
+                session,
+                ListingFoundStale(
+                    id=listing.id,
+                    resource_id=listing.resource_id,
+                    department=listing.department,
+                    update_frequency=listing.update_frequency,
+                    last_updated_at=resource.last_updated_at,
+                    as_of=as_of,
+                ),
+                subject=listing.id,
+                department=listing.department,
+            )
+        elif not stale and listing.stale_since is not None:
+            listing.stale_since = None
+            counts["fresh_again"] += 1
+    await session.flush()
+    return counts

@@ -34,6 +34,7 @@ class Listing(OpeningTable, table=True):
     static_reason: str | None = Field(default=None, max_length=1000)
     static_since: date | None = None
     closed_reason: str | None = Field(default=None, max_length=1000)
+    stale_since: date | None = None
     reads: int = 0
     downloads: int = 0
     records_served: int = 0

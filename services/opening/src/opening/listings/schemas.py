@@ -106,6 +106,7 @@ class Figures(BaseModel):
     feedback: int
     last_updated_at: datetime | None
     fresh: bool | None = Field(description="按更新频率判断数据是否按时更新；静态数据为 null")
+    stale_since: date | None = Field(default=None, description="定期评估发现未按时更新的日期")
 
 
 class ListingPublic(BaseModel):

@@ -256,6 +256,7 @@ def figures_of(listing: Listing, resource: OpenableResource | None) -> Figures:
         feedback=listing.feedback,
         last_updated_at=updated,
         fresh=fresh,
+        stale_since=listing.stale_since,
     )
 
 
