@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 from stdnum.cn import ric
 
-from .conftest import RunningPlatform
+from .conftest import SERVICE_ORDER, RunningPlatform
 from .test_catalog_through_gateway import call, department_client
 from .test_department_thread import poll
 from .test_sharing_through_gateway import publish_resource
@@ -66,9 +66,9 @@ def client_of(platform: RunningPlatform, bureau: dict[str, str], roles: list[str
     return made["client_id"], platform.headers(made["client_id"], made["client_secret"])
 
 
-def test_a_public_client_reads_masked_open_data_after_the_application_path(
-    platform: RunningPlatform,
-) -> None:
+def open_listing(platform: RunningPlatform) -> tuple[dict[str, str], dict[str, str], str, str]:
+    """A department, its published resource of people and its conditional listing with every
+    personal field masked: (bureau, owner, resource id, listing id)."""
     bureau = platform.headers()
     code = f"O{uuid.uuid4().hex[:5].upper()}"
     made = call(
@@ -83,11 +83,6 @@ def test_a_public_client_reads_masked_open_data_after_the_application_path(
     rid = publish_resource(
         platform, bureau, owner, code, fields=FIELDS, records=PEOPLE, open_type="conditional"
     )
-    applicant_id, applicant = client_of(platform, bureau, ["public"])
-    _, stranger = client_of(platform, bureau, ["public"])
-    _, municipal = client_of(platform, bureau, ["municipal"])
-    _, datacenter = client_of(platform, bureau, ["datacenter"])
-
     listing_body = {
         "resource_id": rid,
         "open_type": "conditional",
@@ -111,7 +106,17 @@ def test_a_public_client_reads_masked_open_data_after_the_application_path(
 
     listing = poll(listed)
     assert listing is not None, "opening never learnt of the published resource"
-    listing_id = listing.json()["id"]
+    return bureau, owner, rid, str(listing.json()["id"])
+
+
+def test_a_public_client_reads_masked_open_data_after_the_application_path(
+    platform: RunningPlatform,
+) -> None:
+    bureau, owner, rid, listing_id = open_listing(platform)
+    applicant_id, applicant = client_of(platform, bureau, ["public"])
+    _, stranger = client_of(platform, bureau, ["public"])
+    _, municipal = client_of(platform, bureau, ["municipal"])
+    _, datacenter = client_of(platform, bureau, ["datacenter"])
 
     application = call(
         platform,
@@ -170,3 +175,51 @@ def test_a_public_client_reads_masked_open_data_after_the_application_path(
     records = poll(kept)
     assert records, "audit never kept the open-data reads"
     assert {r["basis_id"] for r in records} == {listing_id}
+
+
+def test_an_application_from_the_city_is_decided_and_the_decision_goes_back_to_the_city(
+    platform: RunningPlatform,
+) -> None:
+    """The gateway's open-data adapter pulls the city's application from the municipal simulator,
+    posts it to opening; the data centre returns it as incomplete, the city resubmits through
+    opening's API, the owner approves; each decision reaches the city (Art. 24)."""
+    bureau, owner, _, listing_id = open_listing(platform)
+    _, datacenter = client_of(platform, bureau, ["datacenter"])
+    _, municipal = client_of(platform, bureau, ["municipal"])
+    city = f"http://127.0.0.1:{platform.service_port_base + len(SERVICE_ORDER)}"
+    city_id = f"SHOD{uuid.uuid4().hex[:8].upper()}"
+    application = {
+        "id": city_id,
+        "listing_id": listing_id,
+        "applicant": {"kind": "person", "name": "李四", "client_id": "city-app-1"},
+        "scenario": "就医导航",
+        "materials": ["身份证明"],
+    }
+    assert httpx.post(f"{city}/admin/applications", json=application, timeout=10).is_success
+
+    def forwarded() -> dict[str, Any] | None:
+        response = call(
+            platform, "GET", "/api/opening/applications", bureau, params={"listing_id": listing_id}
+        )
+        return next(iter(response.json()["items"]), None)
+
+    received = poll(forwarded, timeout=60)
+    assert received is not None, "the adapter never forwarded the city's application"
+    path = f"/api/opening/applications/{received['id']}"
+    incomplete = {"complete": False, "missing": ["使用承诺书"]}
+    assert call(platform, "POST", f"{path}/screen", datacenter, json=incomplete).is_success
+    again = {"materials": ["身份证明", "使用承诺书"]}
+    assert call(platform, "POST", f"{path}/materials", municipal, json=again).is_success
+    complete = {"complete": True}
+    assert call(platform, "POST", f"{path}/screen", datacenter, json=complete).is_success
+    assert call(platform, "POST", f"{path}/approve", owner).is_success
+
+    def decisions() -> list[dict[str, Any]] | None:
+        answer = httpx.get(f"{city}/admin/applications/{city_id}/decisions", timeout=10).json()
+        return answer if len(answer) == 2 else None
+
+    returned = poll(decisions, timeout=60)
+    assert returned is not None, "the city did not hear both decisions"
+    assert [d["decision"] for d in returned] == ["returned", "approved"]
+    assert "使用承诺书" in returned[0]["reason"]
+    assert returned[1]["access"]["client_id"] == "city-app-1"
