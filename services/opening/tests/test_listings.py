@@ -76,6 +76,9 @@ async def test_a_not_open_resource_needs_desensitisation_or_consent(opening: Flo
     consent = {"rights_holder": "某企业", "obtained_on": "2026-05-01", "reference": "TY-001"}
     listed = await opening.post("/listings", opening.owner, {**body, "consent": consent}, 201)
     assert listed["basis"] == "consent"
+    # The rights holder's consent stays on record with the department, not on the public list.
+    shown = await opening.get(f"/listings/{listed['id']}", opening.stranger)
+    assert "consent" not in shown and "某企业" not in str(shown)
     await opening.deliver(published("R4", open_type="not_open"))
     masked = await opening.post("/listings", opening.owner, _body("R4"), status=201)
     assert masked["basis"] == "desensitised"

@@ -122,10 +122,12 @@ class ListingPublic(BaseModel):
     static: bool
     static_reason: str | None
     closed_reason: str | None
-    basis: str
+    basis: str = Field(
+        description="open；not_open 资源：desensitised（脱敏后开放）或 consent（权利人同意，"
+        "同意书留存于数据所属部门，不公开）"
+    )
     desensitisation: dict[str, ProfileEntry]
     conditions: Conditions | None
-    consent: Consent | None
     fields: list[FieldOut]
     created_at: datetime
 

@@ -15,7 +15,6 @@ from opening.listings.masking import Action, CompiledProfile, compile_profile, d
 from opening.listings.models import Listing
 from opening.listings.rules import checked_terms
 from opening.listings.schemas import (
-    Consent,
     FieldOut,
     Figures,
     ListingCreate,
@@ -196,7 +195,6 @@ def listing_public(listing: Listing, resource: OpenableResource | None) -> Listi
         static=listing.static_since is not None,
         desensitisation=profile,
         conditions=conditions_of(listing.conditions),
-        consent=Consent.model_validate(listing.consent) if listing.consent else None,
         fields=fields,
     )
 
