@@ -16,7 +16,7 @@ from pdp_contracts.opening import ApplicationReceived
 from pdp_kit.auth import Principal, Role, require_role
 from pdp_kit.auth.principal import SUPERVISORS
 from pdp_kit.db import insert_or_conflict
-from pdp_kit.errors import Conflict, FieldProblem, Invalid, NotFound
+from pdp_kit.errors import Conflict, FieldProblem, Forbidden, Invalid, NotFound
 from pdp_kit.events.outbox import record_event
 from pdp_kit.pagination import Page, PageParams, keyset_page
 
@@ -157,7 +157,7 @@ async def list_applications(
         elif principal.has(Role.PUBLIC):
             query = query.where(col(Application.client_id) == principal.client_id)
         else:
-            require_role(principal, Role.BUREAU)  # 403 for anyone else
+            raise Forbidden("无权查看开放申请")
     if status is not None:
         query = query.where(col(Application.status) == status)
     if listing_id is not None:
