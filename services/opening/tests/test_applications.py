@@ -129,6 +129,8 @@ async def test_screening_happens_once_and_an_incomplete_one_is_returned_listing_
     assert again["type"].endswith("application-state")
     [event] = await outbox.events(ApplicationReturned.event_type)
     assert event.data["missing"] == missing
+    for headers in (opening.owner, opening.applicant, opening.datacenter):
+        await opening.post(f"{path}/materials", headers, {"materials": ["x"]}, status=403)
     resubmitted = await opening.post(
         f"{path}/materials", opening.municipal, {"materials": ["全部材料"]}
     )
