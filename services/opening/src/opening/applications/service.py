@@ -27,6 +27,13 @@ class DuplicateApplication(Conflict):
     code, title = "application-exists", "该申请已受理"
 
 
+async def _by_municipal_id(session: AsyncSession, municipal_id: str | None) -> Application | None:
+    if not municipal_id:
+        return None
+    query = select(Application).where(col(Application.municipal_id) == municipal_id)
+    return (await session.scalars(query)).first()
+
+
 def _problems(data: ApplicationCreate, listing: Listing) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
     applicant = data.applicant
@@ -77,14 +84,9 @@ async def submit_application(
     (``False``: nothing new)."""
     require_role(principal, Role.MUNICIPAL)
     municipal_id = idempotency_key.removeprefix(MUNICIPAL_KEY)[:80] if idempotency_key else None
-    if municipal_id:
-        existing = (
-            await session.scalars(
-                select(Application).where(col(Application.municipal_id) == municipal_id)
-            )
-        ).first()
-        if existing is not None:
-            return existing, False
+    existing = await _by_municipal_id(session, municipal_id)
+    if existing is not None:
+        return existing, False
     listing = await session.get(Listing, data.listing_id)
     if listing is None:
         raise NotFound(f"开放清单条目 {data.listing_id} 不存在")
@@ -110,7 +112,14 @@ async def submit_application(
         requested_until=data.valid_until,
         received_on=today,
     )
-    await insert_or_conflict(session, application, DuplicateApplication("该申请已受理"))
+    try:
+        await insert_or_conflict(session, application, DuplicateApplication("该申请已受理"))
+    except DuplicateApplication:
+        # The same municipal application posted twice at once: the other post took it.
+        existing = await _by_municipal_id(session, municipal_id)
+        if existing is None:
+            raise
+        return existing, False
     await session.execute(
         update(Listing)
         .where(col(Listing.id) == listing.id)
