@@ -53,6 +53,7 @@ def state(platform: RunningPlatform) -> dict[str, Any]:
     """What the demo made, as the bureau reads it through the gateway."""
     headers = platform.headers()
     resources = {r["code"]: r for r in every(platform, "/api/catalog/resources")}
+    demo_codes = {spec.code for _, spec in RESOURCES}
     quality = {}
     for _, spec in RESOURCES:
         response = httpx.get(
@@ -76,6 +77,35 @@ def state(platform: RunningPlatform) -> dict[str, Any]:
             every(platform, f"/api/catalog/resources/{resources['SCJGJ-R01']['id']}/objections")
         ),
         **sharing_state(platform),
+        **opening_state(platform, {r["id"]: c for c, r in resources.items() if c in demo_codes}),
+    }
+
+
+def opening_state(platform: RunningPlatform, codes: dict[str, str]) -> dict[str, Any]:
+    """The demo's listings (by resource code), its application, and how often each listing was
+    read (other tests of the session may list resources of their own)."""
+    headers = platform.headers()
+    listings = [x for x in every(platform, "/api/opening/listings") if x["resource_id"] in codes]
+    reads = {}
+    for listing in listings:
+        response = httpx.get(
+            f"{platform.url}/api/opening/listings/{listing['id']}/figures",
+            headers=headers,
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text
+        reads[codes[listing["resource_id"]]] = response.json()["figures"]["reads"]
+    ids = {x["id"] for x in listings}
+    return {
+        "listings": sorted(
+            (codes[x["resource_id"]], x["open_type"], x["status"]) for x in listings
+        ),
+        "applications": sorted(
+            (a["status"], a["scenario"])
+            for a in every(platform, "/api/opening/applications")
+            if a["listing_id"] in ids
+        ),
+        "open_data_reads": reads,
     }
 
 
@@ -169,6 +199,17 @@ def test_the_demo_loads_the_district_and_a_second_run_changes_nothing(
         "approved": 2,
         "rejected": 1,
     }
+
+    # Five listings, the conditional one with an approved application its applicant read once.
+    assert after_first["listings"] == [
+        ("JYJ-R01", "unconditional", "active"),
+        ("MZJ-R02", "unconditional", "active"),
+        ("SCJGJ-R01", "conditional", "active"),
+        ("STHJJ-R01", "unconditional", "active"),
+        ("WJW-R01", "unconditional", "active"),
+    ]
+    assert after_first["applications"] == [("approved", "企业信用查询服务")]
+    assert after_first["open_data_reads"]["SCJGJ-R01"] == 1
 
     # Same state after the second run; its records were accepted again (an update), none rejected.
     accepted_twice = {code: 2 * n for code, n in expected.items()}

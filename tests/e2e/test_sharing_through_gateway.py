@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from typing import Any
 
 import httpx
 
@@ -25,10 +26,18 @@ FIELDS = [
     {"name": "name", "title": "企业名称", "type": "string", "sensitive": False},
     {"name": "capital", "title": "注册资本", "type": "number", "sensitive": False},
 ]
+RECORDS = [{"credit_code": "91310105MA1FW8LX2H", "name": "上海某科技有限公司", "capital": 100}]
 
 
 def publish_resource(
-    platform: RunningPlatform, bureau: dict[str, str], own: dict[str, str], code: str
+    platform: RunningPlatform,
+    bureau: dict[str, str],
+    own: dict[str, str],
+    code: str,
+    *,
+    fields: list[dict[str, Any]] = FIELDS,
+    records: list[dict[str, Any]] = RECORDS,
+    open_type: str = "not_open",
 ) -> str:
     base = f"/api/catalog/departments/{code}"
     duty = {"code": "DU1", "name": "市场主体登记", "legal_basis": "《市场主体登记管理条例》第三条"}
@@ -43,12 +52,12 @@ def publish_resource(
         "duty": "DU1",
         "system": "SY1",
         "share_type": "conditional",
-        "open_type": "not_open",
+        "open_type": open_type,
         "grade": "general",
         "level": 2,
         "important": False,
         "update_frequency": "daily",
-        "fields": FIELDS,
+        "fields": fields,
     }
     created = call(platform, "POST", "/api/catalog/resources", own, json=body)
     assert created.status_code == 201, created.text
@@ -56,11 +65,10 @@ def publish_resource(
     assert call(platform, "POST", f"/api/catalog/resources/{rid}/submit", own).status_code == 200
     published = call(platform, "POST", f"/api/catalog/resources/{rid}/publish", bureau)
     assert published.status_code == 200, published.text
-    records = [{"credit_code": "91310105MA1FW8LX2H", "name": "上海某科技有限公司", "capital": 100}]
     pushed = call(
         platform, "POST", f"/api/catalog/resources/{rid}/records", own, json={"records": records}
     )
-    assert pushed.json()["accepted"] == 1, pushed.text
+    assert pushed.json()["accepted"] == len(records), pushed.text
     return rid
 
 

@@ -1,7 +1,8 @@
 """Events the gateway consumes: event type -> handlers (one readable table).
 
 The catalog asks for its published entries to be chained (Art. 11); the municipal adapter queues
-each push and answers with ``gateway.chain_receipt.recorded``.
+each push and answers with ``gateway.chain_receipt.recorded``. Opening decides on the applications
+the open-data adapter forwarded (Art. 24); each decision is queued back to the city.
 """
 
 from gateway.municipal.chain import (
@@ -9,7 +10,13 @@ from gateway.municipal.chain import (
     when_resource_chain_requested_queue_the_push,
     when_system_chain_requested_queue_the_push,
 )
+from gateway.municipal.opendata import (
+    when_application_approved_return_it,
+    when_application_refused_return_it,
+    when_application_returned_return_it,
+)
 from pdp_contracts.catalog import DutyChainRequested, ResourceChainRequested, SystemChainRequested
+from pdp_contracts.opening import ApplicationApproved, ApplicationRefused, ApplicationReturned
 from pdp_kit.events.consumer import Subscriptions
 
 subscriptions = Subscriptions(
@@ -17,5 +24,8 @@ subscriptions = Subscriptions(
         ResourceChainRequested.event_type: [when_resource_chain_requested_queue_the_push],
         DutyChainRequested.event_type: [when_duty_chain_requested_queue_the_push],
         SystemChainRequested.event_type: [when_system_chain_requested_queue_the_push],
+        ApplicationApproved.event_type: [when_application_approved_return_it],
+        ApplicationRefused.event_type: [when_application_refused_return_it],
+        ApplicationReturned.event_type: [when_application_returned_return_it],
     }
 )

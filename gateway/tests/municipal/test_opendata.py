@@ -3,14 +3,17 @@ decisions go back, whatever the city or opening do meanwhile."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import httpx
 
 from gateway.municipal.runner import MunicipalAdapters
+from pdp_contracts.opening import ApplicationApproved, ApplicationRefused, ApplicationReturned
 from pdp_kit.auth import Role
 
 from .conftest import Sim, Upstream, later
+from .events import deliver
 
 APPLICATIONS = "/api/gateway/municipal/applications"
 
@@ -151,3 +154,62 @@ async def test_only_the_data_centre_or_the_bureau_return_decisions_on_known_appl
     bad = await client.post(path, json={"decision": "maybe"}, headers=auth.headers(Role.BUREAU))
     assert bad.status_code == 422
     assert (await client.get(APPLICATIONS, headers=auth.department("D001"))).status_code == 403
+
+
+async def test_opening_s_decision_events_go_back_to_the_city_each_once(
+    app: Any, sim: Sim, opening: Upstream, adapters: MunicipalAdapters
+) -> None:
+    for number in (1, 2, 3):
+        await sim.admin.post("/admin/applications", json=application(number))
+    opening.script = [(201, {"id": "APP-A"}), (201, {"id": "APP-B"}), (201, {"id": "APP-C"})]
+    await adapters.step()
+    common = {"listing_id": "L0001", "department": "D001", "client_id": "public-app-1"}
+    approved = ApplicationApproved(
+        id="APP-A",
+        municipal_id="SHOD000001",
+        scenario="交通出行服务",
+        valid_from=date(2026, 6, 1),
+        valid_until=date(2026, 12, 31),
+        usage_report_due_on=date(2026, 7, 1),
+        decided_on=date(2026, 6, 1),
+        on_time=True,
+        **common,
+    )
+    event = await deliver(app, approved)
+    await deliver(app, approved, event=event)  # a redelivery queues nothing more
+    # No municipal_id (an older event): found by opening's id.
+    await deliver(
+        app,
+        ApplicationRefused(
+            id="APP-B", reason="场景不符", decided_on=date(2026, 6, 1), on_time=True, **common
+        ),
+    )
+    await deliver(
+        app,
+        ApplicationReturned(
+            id="APP-C",
+            municipal_id="SHOD000003",
+            missing=["数据安全承诺书", "场景说明"],
+            screened_on=date(2026, 6, 1),
+            **common,
+        ),
+    )
+    await deliver(  # posted to opening directly, not by the city: nowhere to return it
+        app,
+        ApplicationRefused(
+            id="APP-Z", reason="x", decided_on=date(2026, 6, 1), on_time=True, **common
+        ),
+    )
+    await adapters.step()
+    returned = {
+        number: (await sim.admin.get(f"/admin/applications/SHOD00000{number}/decisions")).json()
+        for number in (1, 2, 3)
+    }
+    [first] = returned[1]
+    assert first["decision"] == "approved"
+    assert first["access"]["client_id"] == "public-app-1"
+    assert first["access"]["valid_until"] == "2026-12-31"
+    assert [(d["decision"], d["reason"]) for d in returned[2]] == [("rejected", "场景不符")]
+    [incomplete] = returned[3]
+    assert incomplete["decision"] == "returned"
+    assert "数据安全承诺书" in incomplete["reason"] and "场景说明" in incomplete["reason"]

@@ -18,8 +18,9 @@ from audit.settings import AuditSettings
 from pdp_contracts import EventPayload, event_type
 from pdp_contracts.catalog import DepartmentCreated
 from pdp_contracts.gateway import RequestLogged
+from pdp_contracts.opening import OpenDataRead
 from pdp_contracts.sharing import GrantCreated, GrantDataCalled
-from pdp_contracts.usage import DataUsage, UsageBasis, UsageResult
+from pdp_contracts.usage import UsageBasis, UsageResult
 from pdp_kit.events.envelope import Event
 
 Handler = Callable[[AsyncSession, Sequence[Event]], Awaitable[None]]
@@ -35,12 +36,6 @@ def service_app_factory() -> tuple[object, type[AuditSettings]]:
 def service_settings(service_settings: AuditSettings, tmp_path: Path) -> AuditSettings:
     """Each test's own data directory: its own checkpoint key."""
     return service_settings.model_copy(update={"data_dir": tmp_path / "data"})
-
-
-class OpenDataRead(DataUsage):
-    """A producer audit has never heard of: its data calls are kept all the same."""
-
-    event_type = event_type("opening", "listing", "data_read")
 
 
 class ShareRequestSubmitted(EventPayload):
@@ -144,6 +139,7 @@ class Events:
             operator=operator,
             basis=UsageBasis.LISTING,
             basis_id="L1",
+            listing_id="L1",
             resource_id="R9",
             provider=provider,
             record_count=3,

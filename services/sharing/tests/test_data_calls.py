@@ -2,10 +2,8 @@
 records from the catalog's internal endpoint (here the catalog app itself, in process), and every
 call is published as a usage record — served, refused or failed."""
 
-import json
 from collections.abc import AsyncIterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,7 +17,7 @@ from catalog.settings import CatalogSettings
 from pdp_contracts.catalog import ResourcePublished
 from pdp_contracts.sharing import GrantDataCalled
 from pdp_kit.auth import Role
-from pdp_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER
+from pdp_kit.testing.neighbours import neighbour_fixture
 from pdp_kit.testing.spies import OutboxSpy
 from sharing.calls.catalog_client import CatalogRecords
 
@@ -33,29 +31,9 @@ def credit_code(serial: int) -> str:
     return base + uscc.calc_check_digit(base)
 
 
-@pytest.fixture
-def catalog_database_url(test_databases: Any, tmp_path: Path) -> str:
-    folder = tmp_path / "catalog"
-    folder.mkdir()
-    return str(test_databases.sqlite(catalog_definition.migrations_dir, folder))
-
-
-@pytest.fixture
-async def catalog_app(catalog_database_url: str, token_issuer: Any) -> AsyncIterator[FastAPI]:
-    settings = CatalogSettings(
-        env="test",
-        role="api",
-        database_url=catalog_database_url,
-        create_database=False,
-        jwks=json.dumps(token_issuer.jwks()),
-        token_issuer=TEST_ISSUER,
-        token_audience=TEST_AUDIENCE,
-        kafka_bootstrap="127.0.0.1:9",
-        log_json=False,
-    )
-    application = create_catalog_app(settings)
-    async with application.router.lifespan_context(application):
-        yield application
+catalog_app = neighbour_fixture(
+    create_catalog_app, CatalogSettings, catalog_definition.migrations_dir
+)
 
 
 @pytest.fixture

@@ -12,9 +12,11 @@ Interface:
 - :func:`return_decision` queues a decision (``approved``, ``rejected`` or ``returned``, with the
   reason and, on approval, the access details) and :func:`return_due` posts it to
   ``POST {PDP_MUNICIPAL_URL}/open-data/applications/{id}/decision``, retried the same way.
-  Today it is called through ``POST /api/gateway/municipal/applications/{id}/decision`` (data
-  centre, bureau); once the opening service publishes its decisions as events, a handler here calls
-  it for each.
+  It is called for each of opening's decision events (``application.approved``, ``.refused``,
+  ``.returned``: the ``when_application_*`` handlers below, wired in ``gateway.subscriptions``), and
+  still by hand through ``POST /api/gateway/municipal/applications/{id}/decision`` (data centre,
+  bureau). An event names the city's id (``municipal_id``, from the ``Idempotency-Key``); an
+  application the city did not send (posted to opening directly) is not returned anywhere.
 """
 
 from __future__ import annotations
@@ -22,18 +24,31 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from gateway.municipal.client import MUNICIPAL_OPEN_DATA_CLIENT, MunicipalClient, PlatformClient
 from gateway.municipal.delivery import Backoff, attempt, claim_due, settle
 from gateway.municipal.feeds import problems, pull_feed
 from gateway.municipal.models import DecisionReturn, DeliveryStatus, OpenDataApplication
 from gateway.municipal.schemas import DecisionIn
+from pdp_contracts.opening import ApplicationApproved, ApplicationRefused, ApplicationReturned
 from pdp_kit.auth import Principal, Role, require_role
 from pdp_kit.db import get_for_update, utcnow
 from pdp_kit.errors import NotFound
+from pdp_kit.events.envelope import Event
 
-FIELDS_FOR_OPENING = ("listing_id", "applicant", "scenario", "materials")
+#: What opening takes from the city's application: CONTRACT.md's four, and the applicant's credit
+#: declarations and requested period where the city sent them (a listing may require the first).
+FIELDS_FOR_OPENING = (
+    "listing_id",
+    "applicant",
+    "scenario",
+    "materials",
+    "credit_declarations",
+    "valid_until",
+)
 REQUIRED: dict[str, type | tuple[type, ...]] = {
     "id": str,
     "listing_id": str,
@@ -86,7 +101,9 @@ async def forward_due(
                 client_id=MUNICIPAL_OPEN_DATA_CLIENT,
                 role=Role.MUNICIPAL.value,
                 idempotency_key=f"municipal:{claimed.id}",
-                json={name: claimed.body.get(name) for name in FIELDS_FOR_OPENING},
+                json={
+                    name: claimed.body[name] for name in FIELDS_FOR_OPENING if name in claimed.body
+                },
             ),
             target="开放服务",
         )
@@ -153,3 +170,56 @@ async def return_due(
             if row is not None and row.status == DeliveryStatus.PENDING:
                 returned += settle(row, outcome, now=now, backoff=backoff)
     return returned
+
+
+async def _city_application(
+    session: AsyncSession, municipal_id: str | None, opening_id: str
+) -> OpenDataApplication | None:
+    if municipal_id:
+        found = await session.get(OpenDataApplication, municipal_id)
+        if found is not None:
+            return found
+    return (
+        await session.scalars(
+            select(OpenDataApplication).where(col(OpenDataApplication.opening_id) == opening_id)
+        )
+    ).first()
+
+
+async def _return_to_city(
+    session: AsyncSession, municipal_id: str | None, opening_id: str, data: DecisionIn
+) -> None:
+    city = await _city_application(session, municipal_id, opening_id)
+    if city is not None:
+        await _queue(session, city.id, data)
+
+
+async def when_application_approved_return_it(session: AsyncSession, event: Event) -> None:
+    approved = event.payload(ApplicationApproved)
+    access = {
+        "listing_id": approved.listing_id,
+        "client_id": approved.client_id,
+        "scenario": approved.scenario,
+        "valid_from": approved.valid_from.isoformat(),
+        "valid_until": approved.valid_until.isoformat(),
+        "data_path": f"/api/opening/listings/{approved.listing_id}/data",
+        "usage_report_due_on": (
+            approved.usage_report_due_on.isoformat() if approved.usage_report_due_on else None
+        ),
+    }
+    decision = DecisionIn(decision="approved", access=access)
+    await _return_to_city(session, approved.municipal_id, approved.id, decision)
+
+
+async def when_application_refused_return_it(session: AsyncSession, event: Event) -> None:
+    refused = event.payload(ApplicationRefused)
+    decision = DecisionIn(decision="rejected", reason=refused.reason[:500])
+    await _return_to_city(session, refused.municipal_id, refused.id, decision)
+
+
+async def when_application_returned_return_it(session: AsyncSession, event: Event) -> None:
+    """Incomplete materials (Art. 24): everything missing, in one notice."""
+    returned = event.payload(ApplicationReturned)
+    reason = "申请材料不全，请一次性补正：" + "；".join(returned.missing)
+    decision = DecisionIn(decision="returned", reason=reason[:500])
+    await _return_to_city(session, returned.municipal_id, returned.id, decision)

@@ -10,9 +10,9 @@ social credit codes, phone numbers); a change obligation and an objection are op
 departments send each other share requests left in every state, one of them overdue.
 
 The demo is a list of steps (``pdp_demo.steps.STEPS``), one or more per service, each printing a
-progress line. Today it covers what the catalog, the gateway and sharing support; opening (a
-listing with an approved application) and registry (an operator with an authorisation) get their
-own ``steps/<service>.py`` when they land. Every step
+progress line. Today it covers what the catalog, the gateway, sharing and opening (an open list,
+an approved application, masked data read) support; registry (an operator with an authorisation)
+gets its own ``steps/registry.py`` when it lands. Every step
 looks up before it creates and treats a 409 as "already there": running the demo twice leaves the
 platform as one run does.
 """

@@ -181,12 +181,11 @@ def service_migrations(service_app_factory: Any) -> Path:
     return Path(app.state.definition.migrations_dir)
 
 
-@pytest.fixture
-def service_settings(
-    service_app_factory: Any, database_url: str, token_issuer: TokenIssuer
+def settings_for_test(
+    settings_class: type[ServiceSettings], database_url: str, token_issuer: TokenIssuer
 ) -> ServiceSettings:
-    _, settings_class = service_app_factory
-    settings: ServiceSettings = settings_class(
+    """A service's settings for a test: the given database, the test issuer's keys, no broker."""
+    return settings_class(
         env="test",
         role="api",
         database_url=database_url,
@@ -199,7 +198,14 @@ def service_settings(
         kafka_rebalance_timeout_ms=1000,
         log_json=False,
     )
-    return settings
+
+
+@pytest.fixture
+def service_settings(
+    service_app_factory: Any, database_url: str, token_issuer: TokenIssuer
+) -> ServiceSettings:
+    _, settings_class = service_app_factory
+    return settings_for_test(settings_class, database_url, token_issuer)
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ from pdp_contracts.catalog import (
     ResourceWithdrawn,
 )
 from pdp_contracts.chain import ChainReceiptRecorded
+from pdp_contracts.opening import ListingPublished
 from pdp_contracts.usage import UsageBasis
 from pdp_kit.auth import Principal, Role, require_role
 from pdp_kit.errors import FieldProblem, Invalid
@@ -46,12 +47,11 @@ from pdp_kit.sweeps import SHANGHAI
 
 READERS = (Role.BUREAU, Role.CYBERSPACE, Role.ASSESSOR)
 
-#: Sharing's and opening's events the scorecard reads. Named here by type until those
-#: contracts publish them; attributed to ``data.provider`` / ``data.department`` or the
-#: envelope's department.
+#: Sharing's events the scorecard reads. Named here by type until that contract publishes them;
+#: attributed to ``data.provider`` / ``data.department`` or the envelope's department.
 SHARE_REPLIED = event_type("sharing", "request", "replied")
 SHARE_REPLY_OVERDUE = event_type("sharing", "request", "reply_overdue")
-LISTING_PUBLISHED = event_type("opening", "listing", "published")
+LISTING_PUBLISHED = ListingPublished.event_type
 
 TYPES = (
     DepartmentCreated.event_type,

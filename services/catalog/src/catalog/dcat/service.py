@@ -42,17 +42,8 @@ from catalog.dcat.vocabulary import (
 )
 from catalog.departments.models import Department
 from catalog.resources.models import Resource, ResourceVersion
+from pdp_kit.dcat import FREQUENCIES
 from pdp_kit.pagination import PageParams, encode_cursor
-
-FREQUENCIES = {
-    "realtime": "CONT",
-    "daily": "DAILY",
-    "weekly": "WEEKLY",
-    "monthly": "MONTHLY",
-    "quarterly": "QUARTERLY",
-    "yearly": "ANNUAL",
-    "static": "NEVER",
-}
 
 
 def access_rights(share_type: str, open_type: str) -> str:

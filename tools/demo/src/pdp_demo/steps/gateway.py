@@ -13,27 +13,29 @@ def client_name(department_name: str) -> str:
     return f"{department_name}数据系统（示范）"
 
 
+def client(
+    demo: Demo, name: str, roles: list[str], department: str | None = None
+) -> tuple[Caller, bool]:
+    """The client of that name (and department), created or with a new secret; ``True`` when it
+    was created."""
+    for existing in demo.bureau.items("/api/gateway/clients"):
+        if (existing["name"], existing.get("department")) == (name, department) and not (
+            existing.get("disabled")
+        ):
+            credentials = demo.bureau.post(
+                f"/api/gateway/clients/{existing['client_id']}/rotate-secret"
+            )
+            return Caller(demo.http, credentials["client_id"], credentials["client_secret"]), False
+    body = {"name": name, "roles": roles, **({"department": department} if department else {})}
+    credentials = demo.bureau.post("/api/gateway/clients", body)
+    return Caller(demo.http, credentials["client_id"], credentials["client_secret"]), True
+
+
 def department_clients(demo: Demo) -> str:
-    existing = {
-        (client["department"], client["name"]): client
-        for client in demo.bureau.items("/api/gateway/clients")
-        if client.get("department") and not client.get("disabled")
-    }
     created = 0
     for department in DEPARTMENTS:
         name = client_name(department.name)
-        found = existing.get((department.code, name))
-        if found is None:
-            credentials = demo.bureau.post(
-                "/api/gateway/clients",
-                {"name": name, "roles": ["department"], "department": department.code},
-            )
-            created += 1
-        else:
-            credentials = demo.bureau.post(
-                f"/api/gateway/clients/{found['client_id']}/rotate-secret"
-            )
-        demo.departments[department.code] = Caller(
-            demo.http, credentials["client_id"], credentials["client_secret"]
-        )
+        caller, new = client(demo, name, ["department"], department.code)
+        created += new
+        demo.departments[department.code] = caller
     return f"{len(DEPARTMENTS)} 个客户端（新建 {created}，其余轮换密钥）"
