@@ -2,7 +2,7 @@
 centre; an operator registers the products and services it made under an authorisation, from the
 authorisation's resources only. The data centre completes each one."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -157,12 +157,15 @@ async def list_registrations(
     query = select(Registration)
     if not (principal.is_staff or principal.has(*SUPERVISORS)):
         require_role(principal, Role.OPERATOR, Role.DEPARTMENT)
-        query = query.where(
-            or_(
-                col(Registration.department) == (principal.department or "\0"),
-                col(Registration.operator) == (principal.operator or "\0"),
+        own = [
+            col(column) == value
+            for column, value in (
+                (Registration.department, principal.department),
+                (Registration.operator, principal.operator),
             )
-        )
+            if value
+        ]
+        query = query.where(or_(false(), *own))
     for column, value in (
         (Registration.kind, kind),
         (Registration.status, status),
