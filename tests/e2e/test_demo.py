@@ -76,6 +76,22 @@ def state(platform: RunningPlatform) -> dict[str, Any]:
             every(platform, f"/api/catalog/resources/{resources['SCJGJ-R01']['id']}/objections")
         ),
         **sharing_state(platform),
+        **registry_state(platform),
+    }
+
+
+def registry_state(platform: RunningPlatform) -> dict[str, Any]:
+    """Operators, authorisations by status and end cause, registrations, application scenarios."""
+    return {
+        "operators": sorted(o["credit_code"] for o in every(platform, "/api/registry/operators")),
+        "authorisations": sorted(
+            (a["status"], a["end_cause"] or "", tuple(s["assessment"] for s in a["scenarios"]))
+            for a in every(platform, "/api/registry/authorisations")
+        ),
+        "registrations": sorted(
+            (r["kind"], r["marked"] or "") for r in every(platform, "/api/registry/registrations")
+        ),
+        "application_scenarios": len(every(platform, "/api/registry/application-scenarios")),
     }
 
 
@@ -169,6 +185,14 @@ def test_the_demo_loads_the_district_and_a_second_run_changes_nothing(
         "approved": 2,
         "rejected": 1,
     }
+
+    # Authorised operation: one authorisation in use, one revoked after a failed evaluation.
+    assert after_first["authorisations"] == [
+        ("active", "", ("pass", "pending")),
+        ("revoked", "evaluation_failed", ("pass",)),
+    ]
+    assert after_first["registrations"] == [("resource", ""), ("service", "")]
+    assert after_first["application_scenarios"] == 1
 
     # Same state after the second run; its records were accepted again (an update), none rejected.
     accepted_twice = {code: 2 * n for code, n in expected.items()}

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pdp_contracts.registry import AuthorisationDataCalled
+from pdp_contracts.registry import AuthorisationDataCalled, AuthorisedResourceWithdrawn
 from pdp_contracts.usage import DataUsage
 from pdp_kit.internal import InternalClient, ServiceTokens
 from registry.calls.catalog_client import CatalogRecords
@@ -188,8 +188,12 @@ async def test_before_its_term_starts_an_authorisation_gives_no_data(
     assert response.status_code == 409
 
 
-async def test_a_withdrawn_resource_is_read_no_more(registry: Registry, call: Call) -> None:
-    await registry.deliver(registry.withdrawn("R1"))
+async def test_a_withdrawn_resource_is_read_no_more(
+    registry: Registry, call: Call, granted: Any, outbox: Any
+) -> None:
+    await registry.deliver(registry.withdrawn("R1"), registry.withdrawn("R1"))
+    [event] = await outbox.events(AuthorisedResourceWithdrawn.event_type)
+    assert (event.subject, event.data["resource_id"]) == (granted[0], "R1")
     problem = await call(409)
     assert problem["type"].endswith("resource-withdrawn")
     await call(200, resource="R2")

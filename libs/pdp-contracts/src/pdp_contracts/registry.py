@@ -121,6 +121,18 @@ class AuthorisationExpired(EventPayload):
     products: list[str] = Field(default_factory=list)
 
 
+class AuthorisedResourceWithdrawn(EventPayload):
+    """The catalog withdrew a resource of an active authorisation (Art. 9): that resource is read
+    no more under it; the rest of the authorisation stands."""
+
+    event_type = event_type("registry", "authorisation", "resource_withdrawn")
+
+    id: str
+    operator: str
+    resource_id: str
+    reason: str
+
+
 class AuthorisationDataCalled(DataUsage):
     """An operator read an authorised resource for an assessed scenario (Art. 27): audit keeps it
     as a usage record (Art. 34)."""

@@ -4,7 +4,8 @@
   days) count the same working days as every other service; the open registrations whose count
   reaches into the loaded year are recomputed.
 - ``ResourcePublished`` / ``ResourceSuperseded`` / ``ResourceWithdrawn``: the read model of
-  published resources an authorisation may name (Art. 27); a withdrawn resource is read no more.
+  published resources an authorisation may name (Art. 27); a withdrawn resource is read no more,
+  and each active authorisation naming it publishes that once.
 """
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +19,7 @@ from pdp_contracts.catalog import (
 from pdp_kit.calendar_store import when_calendar_year_loaded
 from pdp_kit.events.consumer import Subscriptions
 from pdp_kit.events.envelope import Event
+from registry.authorisations.lifecycle import withdraw_resource
 from registry.registrations.deadlines import recompute_registration_deadlines
 from registry.resources.service import mark, remember_published
 
@@ -31,7 +33,9 @@ async def when_resource_superseded_hold_it_back(session: AsyncSession, event: Ev
 
 
 async def when_resource_withdrawn_stop_reading_it(session: AsyncSession, event: Event) -> None:
-    await mark(session, event.payload(ResourceWithdrawn), "withdrawn")
+    withdrawn = event.payload(ResourceWithdrawn)
+    if await mark(session, withdrawn, "withdrawn"):
+        await withdraw_resource(session, resource_id=withdrawn.id, reason=withdrawn.reason)
 
 
 subscriptions = Subscriptions(

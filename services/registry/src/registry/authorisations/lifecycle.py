@@ -13,6 +13,7 @@ from pdp_contracts.registry import (
     AuthorisationEvaluated,
     AuthorisationExpired,
     AuthorisationRevoked,
+    AuthorisedResourceWithdrawn,
     EvaluationOpened,
     RegistrationMarked,
 )
@@ -227,3 +228,28 @@ async def authorisation_clocks(session: AsyncSession, as_of: date) -> dict[str, 
             opened += 1
     await session.flush()
     return {"expired": expired, "evaluations_opened": opened}
+
+
+async def withdraw_resource(session: AsyncSession, *, resource_id: str, reason: str) -> int:
+    """The catalog withdrew ``resource_id`` (Art. 9): each active authorisation naming it says so
+    once; data calls on it are refused from now on (the read model says withdrawn)."""
+    live = (
+        await session.scalars(
+            select(Authorisation)
+            .where(col(Authorisation.status) == "active")
+            .order_by(col(Authorisation.id))
+        )
+    ).all()
+    named = [a for a in live if resource_id in a.resources]
+    for authorisation in named:
+        await record_event(
+            session,
+            AuthorisedResourceWithdrawn(
+                id=authorisation.id,
+                operator=authorisation.operator,
+                resource_id=resource_id,
+                reason=reason,
+            ),
+            subject=authorisation.id,
+        )
+    return len(named)

@@ -34,16 +34,17 @@ async def remember_published(session: AsyncSession, published: ResourcePublished
 
 async def mark(
     session: AsyncSession, event: ResourceSuperseded | ResourceWithdrawn, status: str
-) -> None:
+) -> bool:
     """A superseded version waits for its successor's publication; a withdrawn resource is never
     authorised or read again (its history stays). Redeliveries and stale events change nothing."""
     resource = await session.get(AuthorisableResource, event.id)
     if resource is None or resource.status == "withdrawn":
-        return
+        return False
     if status == "superseded" and resource.version != event.version:
-        return
+        return False
     resource.status = status
     await session.flush()
+    return True
 
 
 async def resources_by_id(
