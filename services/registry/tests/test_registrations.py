@@ -119,6 +119,25 @@ async def test_a_department_registers_its_own_published_resources_only(
     problem = await registry.post("/registrations", other, body, status=422)
     assert problem["errors"][0]["field"] == "resources"
     await registry.post("/registrations", as_department, {**body, "kind": "product"}, status=422)
+    await registry.post("/registrations", other, {**body, "department": "D001"}, status=403)
+
+
+async def test_the_data_centre_registers_with_the_department_it_names(
+    registry: Registry, as_datacenter: dict[str, str], as_department: dict[str, str]
+) -> None:
+    body = {
+        "kind": "resource",
+        "subject": "提供给运营平台的企业登记信息",
+        "delivered_on": "2026-06-01",
+        "resources": ["R1"],
+    }
+    problem = await registry.post("/registrations", as_datacenter, body, status=422)
+    assert problem["errors"][0]["field"] == "department"
+    filed = await registry.post(
+        "/registrations", as_datacenter, {**body, "department": "D001"}, status=201
+    )
+    assert filed["department"] == "D001"
+    assert (await registry.get(f"/registrations/{filed['id']}", as_department))["id"] == filed["id"]
 
 
 async def test_the_bureau_and_a_public_client_do_not_register(

@@ -13,7 +13,8 @@ router = APIRouter(prefix="/registrations", tags=["registrations"])
 async def file_registration(
     data: RegistrationCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> RegistrationPublic:
-    """Art. 28. A department registers the published resources it provides (`kind: resource`);
+    """Art. 28. A department registers the published resources it provides (`kind: resource`;
+    the data centre may file it with the department, naming `department`);
     an operator registers a product or service under its own `authorisation`, made from
     `resources` inside it (default: all of them; outside it is a 422). `delivered_on` may not lie
     in the future. `due_on` is 20 working days after `delivered_on`."""

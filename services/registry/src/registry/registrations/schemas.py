@@ -17,6 +17,9 @@ class RegistrationCreate(BaseModel):
     authorisation: str | None = Field(
         default=None, max_length=40, description="运营主体登记产品或服务时所依据的授权"
     )
+    department: str | None = Field(
+        default=None, max_length=32, description="数据发展中心代部门登记时填写登记主体部门编码"
+    )
     resources: list[str] | None = Field(
         default=None, description="所用的数据资源；运营主体默认为授权中的全部资源"
     )

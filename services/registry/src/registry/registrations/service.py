@@ -1,6 +1,6 @@
 """Registrations (Art. 28): a department registers the resources it provides with the data
-centre; an operator registers the products and services it made under an authorisation, from the
-authorisation's resources only. The data centre completes each one."""
+centre (or the data centre with it); an operator registers the products and services it made under
+an authorisation, from the authorisation's resources only. The data centre completes each one."""
 
 from sqlalchemy import false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +11,7 @@ from pdp_kit.auth import Principal, Role, require_role
 from pdp_kit.auth.principal import SUPERVISORS
 from pdp_kit.calendar_store import load_calendar
 from pdp_kit.db import get_for_update
-from pdp_kit.errors import Conflict, FieldProblem, Invalid, NotFound
+from pdp_kit.errors import Conflict, FieldProblem, Forbidden, Invalid, NotFound
 from pdp_kit.events.outbox import record_event
 from pdp_kit.pagination import Page, PageParams, keyset_page
 from registry import clock
@@ -93,10 +93,22 @@ async def _department_scope(
     return resources
 
 
+def _registering_department(data: RegistrationCreate, principal: Principal) -> str:
+    """A department registers for itself; the data centre registers with a department, naming it
+    (Art. 28: 会同区数据发展中心)."""
+    if principal.has(Role.DEPARTMENT):
+        if data.department not in (None, principal.department):
+            raise Forbidden("只能登记本部门提供的数据资源")
+        return principal.department or ""
+    if data.department is None:
+        raise Invalid(errors=[FieldProblem("department", "the data centre names the department")])
+    return data.department
+
+
 async def file_registration(
     session: AsyncSession, *, data: RegistrationCreate, principal: Principal
 ) -> RegistrationPublic:
-    require_role(principal, Role.OPERATOR, Role.DEPARTMENT)
+    require_role(principal, Role.OPERATOR, Role.DEPARTMENT, Role.DATACENTER)
     today = clock.today()
     if data.delivered_on > today:
         raise Invalid(errors=[FieldProblem("delivered_on", "must not be in the future")])
@@ -105,7 +117,7 @@ async def file_registration(
         operator = principal.operator
         authorisation, resources = await _operator_scope(session, data, principal)
     else:
-        department = principal.department or ""
+        department = _registering_department(data, principal)
         resources = await _department_scope(session, data, department)
     calendar = await load_calendar(session)
     deadline = calendar.add_working_days(data.delivered_on, REGISTRATION_WORKING_DAYS)
