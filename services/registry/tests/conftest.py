@@ -21,6 +21,7 @@ PROVIDER, OTHER_DEPARTMENT = "D001", "D002"
 FIELDS: list[dict[str, Any]] = [
     {"name": "credit_code", "title": "统一社会信用代码", "type": "string", "sensitive": False},
     {"name": "name", "title": "企业名称", "type": "string", "sensitive": False},
+    {"name": "legal_person_id", "title": "法定代表人身份证号", "type": "string", "sensitive": True},
 ]
 
 
@@ -45,7 +46,13 @@ def today(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
     return move
 
 
-def published(resource_id: str, *, department: str = PROVIDER, version: int = 1) -> Event:
+def published(
+    resource_id: str,
+    *,
+    department: str = PROVIDER,
+    version: int = 1,
+    fields: list[dict[str, Any]] | None = None,
+) -> Event:
     payload = ResourcePublished(
         id=resource_id,
         version=version,
@@ -61,7 +68,7 @@ def published(resource_id: str, *, department: str = PROVIDER, version: int = 1)
         level=2,
         important=False,
         update_frequency="daily",
-        fields=FIELDS,
+        fields=FIELDS if fields is None else fields,
         published_at=datetime.now(UTC),
     )
     return Event.of(payload, subject=resource_id, department=department)

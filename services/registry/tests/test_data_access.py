@@ -15,7 +15,9 @@ from pdp_kit.internal import InternalClient, ServiceTokens
 from registry.calls.catalog_client import CatalogRecords
 
 Registry = Any
-RECORDS = [{"credit_code": f"9131{n:014d}", "name": f"公司{n}", "hidden": "x"} for n in range(3)]
+RECORDS = [
+    {"credit_code": f"9131{n:014d}", "name": f"公司{n}", "legal_person_id": "x"} for n in range(3)
+]
 
 
 class FakeCatalog:
@@ -103,7 +105,7 @@ async def usage(outbox: Any) -> list[dict[str, Any]]:
     return [e.data for e in await outbox.events(AuthorisationDataCalled.event_type)]
 
 
-async def test_the_operator_reads_an_authorised_resource_for_an_assessed_scenario(
+async def test_the_operator_reads_the_non_sensitive_fields_of_an_authorised_resource(
     call: Call, catalog: FakeCatalog, granted: Any, outbox: Any
 ) -> None:
     page = await call(200)
@@ -206,3 +208,13 @@ async def test_catalog_unreachable_is_503_and_the_usage_record_says_failed(
     await call(503)
     [record] = await usage(outbox)
     assert (record["result"], record["record_count"]) == ("failed", 0)
+
+
+async def test_a_resource_of_sensitive_fields_only_gives_nothing_outside_the_environment(
+    registry: Registry, call: Call, catalog: FakeCatalog
+) -> None:
+    sensitive = [{"name": "resident_id", "title": "身份证号", "type": "string", "sensitive": True}]
+    await registry.deliver(registry.published("R2", version=2, fields=sensitive))
+    problem = await call(409, resource="R2")
+    assert problem["type"].endswith("no-releasable-fields")
+    assert catalog.seen == []

@@ -1,6 +1,8 @@
 """Operator data access (Art. 27): only the operator the authorisation was granted to, only its
 resources, only for scenarios whose assessment passed, only while it is active and within its term.
-Every call — served, refused or failed — is published as a usage record for audit (Art. 34)."""
+Sensitive fields never leave (Art. 27: personal information is processed inside the security
+environment). Every call — served, refused or failed — is published as a usage record for audit
+(Art. 34)."""
 
 from dataclasses import dataclass
 
@@ -27,6 +29,10 @@ class ScenarioNotAssessed(Conflict):
 
 class ResourceNoLongerAvailable(Conflict):
     code, title = "resource-withdrawn", "数据资源已下线或正在更新"
+
+
+class NothingReleasable(Conflict):
+    code, title = "no-releasable-fields", "该资源的字段均为敏感字段，只能在安全环境内使用"
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,7 @@ async def call_data(
         await usage.record(session, UsageResult.REFUSED, reason=refusal.detail)
         return CallOutcome(error=refusal)
     assert resource is not None
-    fields = resource.field_names()
+    fields = resource.releasable_fields()
     try:
         page = await catalog.page(resource_id, fields=fields, limit=limit, cursor=cursor)
     except Unavailable as exc:
@@ -99,6 +105,8 @@ def _refusal(
         return ScenarioNotAssessed(f"场景「{scenario}」尚未通过评估，不能使用")
     if resource is None or resource.status != "published":
         return ResourceNoLongerAvailable()
+    if not resource.releasable_fields():
+        return NothingReleasable()
     return None
 
 

@@ -21,5 +21,7 @@ class AuthorisableResource(RegistryTable, table=True):
     fields: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
     status: str = Field(default="published", max_length=20)  # published | superseded | withdrawn
 
-    def field_names(self) -> list[str]:
-        return [str(f["name"]) for f in self.fields]
+    def releasable_fields(self) -> list[str]:
+        """The fields an operator receives: sensitive ones (personal information, Art. 27) are
+        processed only inside the security environment and never leave through the API."""
+        return [str(f["name"]) for f in self.fields if not f.get("sensitive")]
