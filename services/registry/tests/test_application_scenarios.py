@@ -16,7 +16,7 @@ def scenario(**overrides: Any) -> dict[str, Any]:
         "description": "以企业登记数据支撑开办审批",
         "resources": ["R1"],
         "departments": ["D001"],
-        "operators": ["OP001"],
+        "operators": [],
     }
     body.update(overrides)
     return body
@@ -25,8 +25,9 @@ def scenario(**overrides: Any) -> dict[str, Any]:
 async def test_the_bureau_records_and_updates_a_scenario_in_full(
     registry: Registry, outbox: Any
 ) -> None:
-    created = await registry.post(PATH, registry.bureau, scenario(), status=201)
-    assert (created["status"], created["operators"]) == ("planned", ["OP001"])
+    operator, _ = await registry.operator()
+    created = await registry.post(PATH, registry.bureau, scenario(operators=[operator]), status=201)
+    assert (created["status"], created["operators"]) == ("planned", [operator])
 
     updated = await registry.call(
         "PATCH", f"{PATH}/{created['id']}", registry.bureau, {"status": "running"}
@@ -59,4 +60,7 @@ async def test_a_department_and_an_operator_do_not_record_scenarios(
     await registry.post(PATH, as_department, scenario(), status=403)
     await registry.post(PATH, as_operator, scenario(), status=403)
     await registry.post(PATH, registry.bureau, scenario(field="娱乐"), status=422)
+    unknown = scenario(resources=["R404"], operators=["nobody"])
+    problem = await registry.post(PATH, registry.bureau, unknown, status=422)
+    assert {e["field"] for e in problem["errors"]} == {"resources", "operators"}
     await registry.get(f"{PATH}/nothing", as_department, status=404)

@@ -1,6 +1,7 @@
 """Operators (Art. 27): recorded by the bureau with a checked unified social credit code; each
 sees itself only; disqualification revokes what they hold."""
 
+from datetime import date
 from typing import Any
 
 from pdp_contracts.registry import AuthorisationRevoked, OperatorDisqualified, OperatorRegistered
@@ -64,6 +65,18 @@ async def test_an_operator_sees_itself_and_not_another(
     await registry.get("/operators", as_public, status=403)
     everyone = await registry.get("/operators", registry.bureau)
     assert {o["id"] for o in everyone["items"]} == {mine, theirs}
+
+
+async def test_disqualification_expires_rather_than_revokes_an_authorisation_past_its_term(
+    registry: Registry, today: Any
+) -> None:
+    operator, headers = await registry.operator()
+    ended = await registry.authorise(operator, valid_until="2026-06-30")
+    today(date(2026, 7, 1))
+    reason = {"reason": "不再符合运营条件"}
+    await registry.post(f"/operators/{operator}/disqualify", registry.bureau, reason)
+    shown = await registry.get(f"/authorisations/{ended['id']}", headers)
+    assert (shown["status"], shown["end_cause"]) == ("expired", "expired")
 
 
 async def test_a_disqualified_operator_loses_every_authorisation_at_once(

@@ -12,8 +12,9 @@ from pdp_kit.db import get_for_update, insert_or_conflict
 from pdp_kit.errors import Conflict, NotFound
 from pdp_kit.events.outbox import record_event
 from pdp_kit.pagination import Page, PageParams, keyset_page
+from registry import clock
 from registry.authorisations.access import is_operator
-from registry.authorisations.lifecycle import revoke
+from registry.authorisations.lifecycle import expire, revoke
 from registry.authorisations.models import Authorisation
 from registry.ids import new_id
 from registry.operators.models import Operator
@@ -108,7 +109,11 @@ async def disqualify(
             .with_for_update()
         )
     ).all()
+    today = clock.today()
     for authorisation in live:
+        if authorisation.valid_until < today:  # its term ended first: expired, not revoked
+            await expire(session, authorisation, as_of=today)
+            continue
         await revoke(
             session,
             authorisation,
@@ -119,7 +124,9 @@ async def disqualify(
     await record_event(
         session,
         OperatorDisqualified(
-            id=operator.id, reason=data.reason, authorisations=[a.id for a in live]
+            id=operator.id,
+            reason=data.reason,
+            authorisations=[a.id for a in live if a.status == "revoked"],
         ),
         subject=operator.id,
         actor=principal.client_id,

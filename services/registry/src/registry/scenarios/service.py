@@ -10,10 +10,12 @@ from pdp_contracts.registry import ApplicationScenarioRecorded, ApplicationScena
 from pdp_kit.auth import Principal, Role, require_role
 from pdp_kit.auth.principal import SUPERVISORS
 from pdp_kit.db import get_for_update, utcnow
-from pdp_kit.errors import NotFound
+from pdp_kit.errors import FieldProblem, Invalid, NotFound
 from pdp_kit.events.outbox import record_event
 from pdp_kit.pagination import Page, PageParams, keyset_page
 from registry.ids import new_id
+from registry.operators.models import Operator
+from registry.resources.service import resources_by_id
 from registry.scenarios.models import ApplicationScenario
 from registry.scenarios.schemas import (
     ApplicationScenarioCreate,
@@ -53,10 +55,34 @@ async def _publish(
     await session.flush()
 
 
+async def _check_references(
+    session: AsyncSession, data: ApplicationScenarioCreate | ApplicationScenarioUpdate
+) -> None:
+    """Resources the registry knows of from the catalog, operators it recorded (422 otherwise)."""
+    problems: list[FieldProblem] = []
+    if data.resources:
+        known = await resources_by_id(session, data.resources)
+        unknown = [rid for rid in data.resources if rid not in known]
+        if unknown:
+            problems.append(FieldProblem("resources", f"unknown resources: {', '.join(unknown)}"))
+    if data.operators:
+        found = set(
+            await session.scalars(
+                select(col(Operator.id)).where(col(Operator.id).in_(data.operators))
+            )
+        )
+        unknown = [op for op in data.operators if op not in found]
+        if unknown:
+            problems.append(FieldProblem("operators", f"unknown operators: {', '.join(unknown)}"))
+    if problems:
+        raise Invalid(errors=problems)
+
+
 async def record_scenario(
     session: AsyncSession, *, data: ApplicationScenarioCreate, principal: Principal
 ) -> ApplicationScenarioPublic:
     require_role(principal, *EDITORS)
+    await _check_references(session, data)
     scenario = ApplicationScenario(id=new_id(), **data.model_dump(mode="json"))
     session.add(scenario)
     await _publish(session, scenario, principal, created=True)
@@ -71,6 +97,7 @@ async def update_scenario(
     principal: Principal,
 ) -> ApplicationScenarioPublic:
     require_role(principal, *EDITORS)
+    await _check_references(session, data)
     scenario = await get_for_update(session, ApplicationScenario, scenario_id)
     if scenario is None:
         raise NotFound(f"应用场景 {scenario_id} 不存在")
