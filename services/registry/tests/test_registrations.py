@@ -35,20 +35,28 @@ def product(authorisation: str, **overrides: Any) -> dict[str, Any]:
     return body
 
 
+async def delivered_on(registry: Registry, day: date) -> tuple[dict[str, Any], dict[str, str]]:
+    """An operator's product delivered on ``day`` and registered the same day."""
+    authorisation, headers = await operator_with_authorisation(registry)
+    body = product(authorisation, delivered_on=day.isoformat())
+    return await registry.post("/registrations", headers, body, status=201), headers
+
+
 async def test_the_twenty_working_days_skip_mid_autumn_and_national_day(
     registry: Registry, today: Any, outbox: Any
 ) -> None:
     # 2026: 25 Sep is the Mid-Autumn Festival, 1-7 Oct National Day, Saturday 10 Oct a working
     # day. On weekends alone the 20th working day after 25 Sep would be 23 Oct.
-    authorisation, headers = await operator_with_authorisation(registry)
-    today(date(2026, 10, 9))
-    body = product(authorisation, delivered_on="2026-09-25")
-    filed = await registry.post("/registrations", headers, body, status=201)
+    today(date(2026, 9, 25))
+    filed, _ = await delivered_on(registry, date(2026, 9, 25))
 
     assert (filed["due_on"], filed["provisional"], filed["late"]) == ("2026-10-29", False, False)
     assert filed["resources"] == ["R1", "R2"]  # default: all of the authorisation
     [event] = await outbox.events(RegistrationFiled.event_type)
     assert event.data["due_on"] == "2026-10-29"
+    today(date(2026, 10, 30))  # filed the day after the 20th working day
+    late, _ = await delivered_on(registry, date(2026, 9, 25))
+    assert (late["due_on"], late["late"]) == ("2026-10-29", True)
 
 
 async def test_a_product_made_from_resources_outside_the_authorisation_is_422(
@@ -178,10 +186,8 @@ async def test_the_sweep_flags_an_uncompleted_registration_overdue_once(
 async def test_a_provisional_due_date_follows_the_loaded_year_and_the_overdue_flag_is_lifted(
     registry: Registry, today: Any, outbox: Any
 ) -> None:
-    authorisation, headers = await operator_with_authorisation(registry)
     today(date(2026, 12, 18))
-    body = product(authorisation, delivered_on="2026-12-18")
-    filed = await registry.post("/registrations", headers, body, status=201)
+    filed, headers = await delivered_on(registry, date(2026, 12, 18))
     # 2027 is not known yet: weekends only, provisional.
     assert (filed["due_on"], filed["provisional"]) == ("2027-01-15", True)
     await registry.sweep(date(2027, 1, 18))
