@@ -85,7 +85,12 @@ def registry_state(platform: RunningPlatform) -> dict[str, Any]:
     return {
         "operators": sorted(o["credit_code"] for o in every(platform, "/api/registry/operators")),
         "authorisations": sorted(
-            (a["status"], a["end_cause"] or "", tuple(s["assessment"] for s in a["scenarios"]))
+            (
+                a["status"],
+                a["end_cause"] or "",
+                tuple(s["assessment"] for s in a["scenarios"]),
+                a["last_called_at"] is not None,
+            )
             for a in every(platform, "/api/registry/authorisations")
         ),
         "registrations": sorted(
@@ -188,8 +193,8 @@ def test_the_demo_loads_the_district_and_a_second_run_changes_nothing(
 
     # Authorised operation: one authorisation in use, one revoked after a failed evaluation.
     assert after_first["authorisations"] == [
-        ("active", "", ("pass", "pending")),
-        ("revoked", "evaluation_failed", ("pass",)),
+        ("active", "", ("pass", "pending"), True),
+        ("revoked", "evaluation_failed", ("pass",), False),
     ]
     assert after_first["registrations"] == [("resource", ""), ("service", "")]
     assert after_first["application_scenarios"] == 1

@@ -106,10 +106,12 @@ async def usage(outbox: Any) -> list[dict[str, Any]]:
 
 
 async def test_the_operator_reads_the_non_sensitive_fields_of_an_authorised_resource(
-    call: Call, catalog: FakeCatalog, granted: Any, outbox: Any
+    registry: Registry, call: Call, catalog: FakeCatalog, granted: Any, outbox: Any
 ) -> None:
     page = await call(200)
 
+    shown = await registry.get(f"/authorisations/{granted[0]}", granted[1])
+    assert shown["last_called_at"] is not None
     assert page["fields"] == ["credit_code", "name"]
     assert [set(item) for item in page["items"]] == [{"credit_code", "name"}] * 3
     [request] = catalog.seen

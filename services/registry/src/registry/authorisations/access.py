@@ -73,4 +73,5 @@ def to_public(authorisation: Authorisation, today: date) -> AuthorisationPublic:
         ended_on=authorisation.ended_on,
         end_cause=authorisation.end_cause,
         end_reason=authorisation.end_reason,
+        last_called_at=authorisation.last_called_at,
     )

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -90,6 +90,7 @@ class AuthorisationPublic(BaseModel):
     ended_on: date | None
     end_cause: str | None
     end_reason: str | None
+    last_called_at: datetime | None = Field(description="运营主体最近一次成功调用数据的时间")
 
 
 class AssessmentPublic(BaseModel):

@@ -48,18 +48,21 @@ def operation(demo: Demo) -> str:
     if dict((s["name"], s["assessment"]) for s in used["scenarios"])[USED] == "pending":
         body = {"scenario": USED, "result": "pass", "notes": "合规性和安全风险评估通过（示范）"}
         demo.bureau.post(f"{REGISTRY}/authorisations/{used['id']}/assessments", body)
-    data = operator.get(
-        f"{REGISTRY}/authorisations/{used['id']}/resources/{resource_id}/data",
-        scenario=USED,
-        limit=10,
-    )
+    if used["last_called_at"] is None:  # called once: a second run leaves no new usage record
+        data = operator.get(
+            f"{REGISTRY}/authorisations/{used['id']}/resources/{resource_id}/data",
+            scenario=USED,
+            limit=10,
+        )
+        if not data["items"]:
+            raise DemoFailed(f"授权 {used['id']} 的数据调用没有返回记录")
     product = _product(operator, used["id"], today)
     failed = _failed_authorisation(demo, operator, operator_id, resource_id, today)
     _department_registration(demo, resource_id, today)
     _application_scenario(demo, resource_id, operator_id)
     return (
-        f"运营主体 1 家；授权 2 项（有效 1，评估不合格终止 1，终止后调用被拒 {failed}）；"
-        f"调用数据 {len(data['items'])} 条；产品登记截止 {product['due_on']}；应用场景 1 个"
+        f"运营主体 1 家；授权 2 项（有效 1，已调用数据；评估不合格终止 1，{failed}）；"
+        f"产品登记截止 {product['due_on']}；应用场景 1 个"
     )
 
 
@@ -125,20 +128,22 @@ def _product(operator: Caller, authorisation_id: str, today: dt.date) -> dict[st
 
 def _failed_authorisation(
     demo: Demo, operator: Caller, operator_id: str, resource_id: str, today: dt.date
-) -> int:
-    """Authorised, assessed, evaluated ``fail``: revoked, and the operator's next call is 409."""
+) -> str:
+    """Authorised, assessed, evaluated ``fail``: revoked, and the operator's next call is 409
+    (tried once, when the demo revokes it)."""
     failed = _authorisation(demo, operator_id, resource_id, [FAILED], today)
     path = f"{REGISTRY}/authorisations/{failed['id']}"
-    if failed["status"] == "active":
-        demo.bureau.post(f"{path}/assessments", {"scenario": FAILED, "result": "pass"})
-        verdict = {"result": "fail", "reason": "年度评估不合格：未按协议落实数据安全管理（示范）"}
-        demo.bureau.post(f"{path}/evaluations", verdict)
+    if failed["status"] != "active":
+        return "已终止"
+    demo.bureau.post(f"{path}/assessments", {"scenario": FAILED, "result": "pass"})
+    verdict = {"result": "fail", "reason": "年度评估不合格：未按协议落实数据安全管理（示范）"}
+    demo.bureau.post(f"{path}/evaluations", verdict)
     response = operator.request(
         "GET", f"{path}/resources/{resource_id}/data", params={"scenario": FAILED}
     )
     if response.status_code != 409:
         raise DemoFailed(f"已终止的授权 {failed['id']} 调用数据返回 {response.status_code}")
-    return response.status_code
+    return "终止后调用被拒 409"
 
 
 def _department_registration(demo: Demo, resource_id: str, today: dt.date) -> None:
