@@ -14,6 +14,7 @@ import pytest
 
 from pdp_demo.district import DEPARTMENTS
 from pdp_demo.steps import STEPS
+from pdp_demo.steps.registry import OPERATOR as DEMO_OPERATOR
 from pdp_demo.steps.sharing import CASES
 
 from .conftest import RunningPlatform
@@ -81,9 +82,14 @@ def state(platform: RunningPlatform) -> dict[str, Any]:
 
 
 def registry_state(platform: RunningPlatform) -> dict[str, Any]:
-    """Operators, authorisations by status and end cause, registrations, application scenarios."""
+    """The demo operator's authorisations and registrations, the market regulator's resource
+    registration, application scenarios (other tests' operators left out)."""
+    [operator] = [
+        o["id"]
+        for o in every(platform, "/api/registry/operators")
+        if o["credit_code"] == DEMO_OPERATOR["credit_code"]
+    ]
     return {
-        "operators": sorted(o["credit_code"] for o in every(platform, "/api/registry/operators")),
         "authorisations": sorted(
             (
                 a["status"],
@@ -91,10 +97,12 @@ def registry_state(platform: RunningPlatform) -> dict[str, Any]:
                 tuple(s["assessment"] for s in a["scenarios"]),
                 a["last_called_at"] is not None,
             )
-            for a in every(platform, "/api/registry/authorisations")
+            for a in every(platform, "/api/registry/authorisations", operator=operator)
         ),
         "registrations": sorted(
-            (r["kind"], r["marked"] or "") for r in every(platform, "/api/registry/registrations")
+            (r["kind"], r["marked"] or "")
+            for r in every(platform, "/api/registry/registrations")
+            if r["operator"] == operator or r["department"] == "SCJGJ"
         ),
         "application_scenarios": len(every(platform, "/api/registry/application-scenarios")),
     }
