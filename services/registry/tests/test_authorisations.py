@@ -124,7 +124,7 @@ async def test_an_assessment_records_each_scenarios_latest_result(
     }
     await registry.assess(created["id"], "普惠金融", "pass")
     history = await registry.client.get(f"/api/registry{path}/assessments", headers=headers)
-    assert [(a["scenario"], a["result"]) for a in history.json()] == [
+    assert [(a["scenario"], a["result"]) for a in history.json()["items"]] == [
         ("普惠金融", "fail"),
         ("企业信用画像", "pass"),
         ("普惠金融", "pass"),
@@ -187,7 +187,7 @@ async def test_the_sweep_opens_the_yearly_evaluation_once_and_a_pass_sets_the_ne
     assert (concluded["status"], concluded["due_on"]) == ("passed", "2027-06-01")
     assert (await registry.get(path, headers))["next_evaluation_on"] == "2028-06-10"
     evaluations = await registry.client.get(f"/api/registry{path}/evaluations", headers=headers)
-    assert [e["status"] for e in evaluations.json()] == ["passed"]
+    assert [e["status"] for e in evaluations.json()["items"]] == ["passed"]
 
 
 async def test_an_authorisation_past_its_term_is_expired_at_once_and_recorded_by_the_sweep(

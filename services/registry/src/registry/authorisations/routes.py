@@ -79,13 +79,13 @@ async def assess_scenario(
     return to_public(authorisation, clock.today())
 
 
-@router.get("/{authorisation_id}/assessments", response_model=list[AssessmentPublic])
+@router.get("/{authorisation_id}/assessments", response_model=Page[AssessmentPublic])
 async def list_assessments(
-    authorisation_id: str, session: SessionDep, principal: CurrentPrincipal
-) -> list[AssessmentPublic]:
+    authorisation_id: str, session: SessionDep, principal: CurrentPrincipal, page: PageDep
+) -> Page[AssessmentPublic]:
     """Every assessment of the authorisation's scenarios, oldest first."""
     return await service.list_assessments(
-        session, authorisation_id=authorisation_id, principal=principal
+        session, authorisation_id=authorisation_id, principal=principal, page=page
     )
 
 
@@ -109,13 +109,13 @@ async def evaluate_authorisation(
     return EvaluationPublic.model_validate(evaluation.model_dump())
 
 
-@router.get("/{authorisation_id}/evaluations", response_model=list[EvaluationPublic])
+@router.get("/{authorisation_id}/evaluations", response_model=Page[EvaluationPublic])
 async def list_evaluations(
-    authorisation_id: str, session: SessionDep, principal: CurrentPrincipal
-) -> list[EvaluationPublic]:
+    authorisation_id: str, session: SessionDep, principal: CurrentPrincipal, page: PageDep
+) -> Page[EvaluationPublic]:
     """Open and concluded evaluations, oldest first."""
     return await service.list_evaluations(
-        session, authorisation_id=authorisation_id, principal=principal
+        session, authorisation_id=authorisation_id, principal=principal, page=page
     )
 
 

@@ -1,8 +1,6 @@
 """Authorisations (Art. 27): granted by the bureau over published resources, for scenarios that
 each pass a compliance and security-risk assessment before use, for a term."""
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -167,33 +165,33 @@ async def assess_scenario(
     return authorisation
 
 
-async def _history(
-    session: AsyncSession,
-    model: type[ScenarioAssessment] | type[Evaluation],
-    *,
-    authorisation_id: str,
-    principal: Principal,
-) -> list[dict[str, Any]]:
-    await visible_authorisation(session, authorisation_id, principal)
-    rows = await session.scalars(
-        select(model).where(col(model.authorisation_id) == authorisation_id).order_by(col(model.id))
-    )
-    return [row.model_dump() for row in rows]
-
-
 async def list_assessments(
-    session: AsyncSession, *, authorisation_id: str, principal: Principal
-) -> list[AssessmentPublic]:
-    rows = await _history(
-        session, ScenarioAssessment, authorisation_id=authorisation_id, principal=principal
+    session: AsyncSession, *, authorisation_id: str, principal: Principal, page: PageParams
+) -> Page[AssessmentPublic]:
+    """Every assessment of the authorisation's scenarios, oldest first."""
+    await visible_authorisation(session, authorisation_id, principal)
+    return await keyset_page(
+        session,
+        select(ScenarioAssessment).where(
+            col(ScenarioAssessment.authorisation_id) == authorisation_id
+        ),
+        key=ScenarioAssessment.id,  # type: ignore[arg-type]
+        page=page,
+        to_public=lambda row: AssessmentPublic.model_validate(row.model_dump()),
+        cursor_of=lambda row: row.id,
     )
-    return [AssessmentPublic.model_validate(row) for row in rows]
 
 
 async def list_evaluations(
-    session: AsyncSession, *, authorisation_id: str, principal: Principal
-) -> list[EvaluationPublic]:
-    rows = await _history(
-        session, Evaluation, authorisation_id=authorisation_id, principal=principal
+    session: AsyncSession, *, authorisation_id: str, principal: Principal, page: PageParams
+) -> Page[EvaluationPublic]:
+    """Open and concluded evaluations, oldest first."""
+    await visible_authorisation(session, authorisation_id, principal)
+    return await keyset_page(
+        session,
+        select(Evaluation).where(col(Evaluation.authorisation_id) == authorisation_id),
+        key=Evaluation.id,  # type: ignore[arg-type]
+        page=page,
+        to_public=lambda row: EvaluationPublic.model_validate(row.model_dump()),
+        cursor_of=lambda row: row.id,
     )
-    return [EvaluationPublic.model_validate(row) for row in rows]
