@@ -1,5 +1,5 @@
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import httpx
@@ -7,8 +7,8 @@ import pytest
 from fastapi import FastAPI
 from stdnum.cn import uscc
 
-from pdp_contracts.catalog import ResourcePublished, ResourceWithdrawn
 from pdp_kit.events.envelope import Event
+from pdp_kit.testing.catalog_events import resource_published, resource_withdrawn
 from pdp_kit.testing.spies import deliver
 from registry import clock
 from registry.main import create_app
@@ -53,36 +53,12 @@ def published(
     version: int = 1,
     fields: list[dict[str, Any]] | None = None,
 ) -> Event:
-    payload = ResourcePublished(
-        id=resource_id,
-        version=version,
-        department=department,
-        code=resource_id,
-        name=f"资源{resource_id}",
-        description="测试资源",
-        duty="DU1",
-        system="SY1",
-        share_type="conditional",
-        open_type="not_open",
-        grade="general",
-        level=2,
-        important=False,
-        update_frequency="daily",
-        fields=FIELDS if fields is None else fields,
-        published_at=datetime.now(UTC),
-    )
-    return Event.of(payload, subject=resource_id, department=department)
+    chosen = FIELDS if fields is None else fields
+    return resource_published(resource_id, department=department, fields=chosen, version=version)
 
 
 def withdrawn(resource_id: str, *, department: str = PROVIDER) -> Event:
-    payload = ResourceWithdrawn(
-        id=resource_id,
-        version=1,
-        department=department,
-        reason="源系统停用",
-        withdrawn_at=datetime.now(UTC),
-    )
-    return Event.of(payload, subject=resource_id, department=department)
+    return resource_withdrawn(resource_id, department=department)
 
 
 class Registry:
