@@ -60,8 +60,9 @@ async def _drive(app: Any, path: str, headers: dict[str, str], count: int) -> No
 
 
 def _callgrind(on: bool) -> None:
+    control = shutil.which("callgrind_control") or "callgrind_control"
     subprocess.run(
-        ["callgrind_control", "-i", "on" if on else "off", str(os.getpid())],
+        [control, "-i", "on" if on else "off", str(os.getpid())],
         check=True,
         capture_output=True,
     )
@@ -87,9 +88,10 @@ async def _child(side: str, count: int) -> None:
                 from catalog.main import create_app
 
                 app = create_app()
-                path, headers = f"/api/catalog{request_path.PATH}", {
-                    "Authorization": f"Bearer {token}"
-                }
+                path, headers = (
+                    f"/api/catalog{request_path.PATH}",
+                    {"Authorization": f"Bearer {token}"},
+                )
             async with app.router.lifespan_context(app):
                 await _drive(app, path, headers, WARM_UP)
                 _callgrind(True)
@@ -101,7 +103,7 @@ def _count(side: str, count: int) -> int:
     """Instructions per request of one side, counted in a child process under callgrind."""
     done = subprocess.run(
         [
-            "valgrind",
+            shutil.which("valgrind") or "valgrind",
             "--tool=callgrind",
             "--instr-atstart=no",
             "--callgrind-out-file=/dev/null",
@@ -135,7 +137,7 @@ def main() -> None:
     if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
         print("valgrind is not installed (apt-get install valgrind): instruction counts skipped")
         return
-    print(f"counting the instructions of {count} requests on each side under callgrind…", flush=True)
+    print(f"counting the instructions of {count} requests a side under callgrind…", flush=True)
     bare = _count("bare", count)
     service = _count("service", count)
     print(f"\nInstructions per GET of one department (in process, {count} requests, callgrind)")

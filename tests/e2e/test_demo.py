@@ -14,6 +14,7 @@ import pytest
 
 from pdp_demo.district import DEPARTMENTS
 from pdp_demo.steps import STEPS
+from pdp_demo.steps.registry import OPERATOR as DEMO_OPERATOR
 from pdp_demo.steps.sharing import CASES
 
 from .conftest import RunningPlatform
@@ -78,6 +79,7 @@ def state(platform: RunningPlatform) -> dict[str, Any]:
         ),
         **sharing_state(platform),
         **opening_state(platform, {r["id"]: c for c, r in resources.items() if c in demo_codes}),
+        **registry_state(platform),
     }
 
 
@@ -106,6 +108,33 @@ def opening_state(platform: RunningPlatform, codes: dict[str, str]) -> dict[str,
             if a["listing_id"] in ids
         ),
         "open_data_reads": reads,
+    }
+
+
+def registry_state(platform: RunningPlatform) -> dict[str, Any]:
+    """The demo operator's authorisations and registrations, the market regulator's resource
+    registration, application scenarios (other tests' operators left out)."""
+    [operator] = [
+        o["id"]
+        for o in every(platform, "/api/registry/operators")
+        if o["credit_code"] == DEMO_OPERATOR["credit_code"]
+    ]
+    return {
+        "authorisations": sorted(
+            (
+                a["status"],
+                a["end_cause"] or "",
+                tuple(s["assessment"] for s in a["scenarios"]),
+                a["last_called_at"] is not None,
+            )
+            for a in every(platform, "/api/registry/authorisations", operator=operator)
+        ),
+        "registrations": sorted(
+            (r["kind"], r["marked"] or "")
+            for r in every(platform, "/api/registry/registrations")
+            if r["operator"] == operator or r["department"] == "SCJGJ"
+        ),
+        "application_scenarios": len(every(platform, "/api/registry/application-scenarios")),
     }
 
 
@@ -210,6 +239,14 @@ def test_the_demo_loads_the_district_and_a_second_run_changes_nothing(
     ]
     assert after_first["applications"] == [("approved", "企业信用查询服务")]
     assert after_first["open_data_reads"]["SCJGJ-R01"] == 1
+
+    # Authorised operation: one authorisation in use, one revoked after a failed evaluation.
+    assert after_first["authorisations"] == [
+        ("active", "", ("pass", "pending"), True),
+        ("revoked", "evaluation_failed", ("pass",), False),
+    ]
+    assert after_first["registrations"] == [("resource", ""), ("service", "")]
+    assert after_first["application_scenarios"] == 1
 
     # Same state after the second run; its records were accepted again (an update), none rejected.
     accepted_twice = {code: 2 * n for code, n in expected.items()}

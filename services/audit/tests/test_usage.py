@@ -8,8 +8,11 @@ import pytest
 
 from audit.subscriptions import when_any_event_is_published_journal_it as journal_it
 from audit.subscriptions import when_data_is_called_keep_a_usage_record as keep_usage
+from pdp_contracts.registry import AuthorisationDataCalled
 from pdp_contracts.sharing import GrantDataCalled
+from pdp_contracts.usage import UsageBasis, UsageResult
 from pdp_kit.auth import Role
+from pdp_kit.events.envelope import Event
 
 USAGE = "/api/audit/usage-records"
 
@@ -159,3 +162,30 @@ async def test_the_csv_export_has_the_same_rows_and_rights_as_the_list(
     assert await exported(auth.department("D009")) == []
     response = await client.get(f"{USAGE}/export.csv", headers=auth.headers(Role.PUBLIC))
     assert response.status_code == 403
+
+
+async def test_an_operators_authorised_data_call_from_the_registry_is_its_usage_record(
+    client: httpx.AsyncClient, auth: Any, events: Any, deliver: Any
+) -> None:
+    called = Event.of(
+        AuthorisationDataCalled(
+            client_id="client-OP001",
+            operator="OP001",
+            basis=UsageBasis.AUTHORISATION,
+            basis_id="A1",
+            resource_id="R1",
+            provider="D001",
+            purpose="企业信用画像",
+            fields=["credit_code", "name"],
+            record_count=3,
+            result=UsageResult.OK,
+            called_at=events.at("2026-06-01T08:00:00"),
+        ),
+        subject="A1",
+        department="D001",
+    )
+    await deliver(keep_usage, called)
+
+    assert await ids(client, auth.operator("OP001")) == [called.id]
+    assert await ids(client, auth.operator("OP002")) == []
+    assert await ids(client, auth.department("D001")) == [called.id]  # the provider

@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -8,20 +9,16 @@ from pdp_kit.calendar_store import load_calendar
 from pdp_kit.events.envelope import Event
 from registry.subscriptions import subscriptions
 
-
-async def deliver(app: FastAPI, *events: Event) -> None:
-    """Run each event's handlers from the subscriptions table in one transaction."""
-    async with app.state.sessionmaker() as session, session.begin():
-        for event in events:
-            for handler in subscriptions.for_type(event.type):
-                await handler(session, event)
+Registry = Any
 
 
-async def test_a_loaded_calendar_year_counts_deadlines_here_too(app: FastAPI) -> None:
+async def test_a_loaded_calendar_year_counts_deadlines_here_too(
+    app: FastAPI, registry: Registry
+) -> None:
     loaded = CalendarYearLoaded(
         year=2031, holidays=[date(2031, 1, 1), date(2031, 1, 2)], workdays=[date(2031, 1, 4)]
     )
-    await deliver(app, Event.of(loaded, subject="2031"))
+    await registry.deliver(Event.of(loaded, subject="2031"))
 
     async with app.state.sessionmaker() as session:
         calendar = await load_calendar(session)
@@ -33,3 +30,23 @@ async def test_a_loaded_calendar_year_counts_deadlines_here_too(app: FastAPI) ->
 
 async def test_the_registry_reads_the_catalog_events_topic() -> None:
     assert subscriptions.all_topics() == {"pdp.catalog.events"}
+
+
+async def test_an_authorisation_names_only_resources_whose_publication_arrived(
+    registry: Registry,
+) -> None:
+    operator, _ = await registry.operator()
+    body = {
+        "operator": operator,
+        "resources": ["R9"],
+        "scenarios": ["企业信用画像"],
+        "valid_from": "2026-06-01",
+        "valid_until": "2027-05-31",
+    }
+    await registry.post("/authorisations", registry.bureau, body, status=422)
+    await registry.deliver(
+        registry.published("R9"), registry.published("R9")
+    )  # a redelivery changes nothing
+    await registry.post("/authorisations", registry.bureau, body, status=201)
+    await registry.deliver(registry.withdrawn("R9"))
+    await registry.post("/authorisations", registry.bureau, body, status=422)

@@ -11,9 +11,9 @@ from sqlmodel import col
 from pdp_contracts.sharing import ReplyDueSoon, ReplyOverdue
 from pdp_kit.calendar_store import load_calendar
 from pdp_kit.events.outbox import record_event
+from pdp_kit.months import add_months
 from sharing.grants.models import Grant
 from sharing.grants.service import suspend_as_idle, terminate
-from sharing.months import add_months
 from sharing.requests.models import ShareRequest
 
 IDLE_MONTHS = 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from pdp_kit.events.consumer import Subscriptions
 from pdp_kit.events.envelope import Event
 from pdp_kit.models import OutboxMessage
 
@@ -23,3 +24,15 @@ class OutboxSpy:
 
     async def types(self) -> list[str]:
         return [e.type for e in await self.events()]
+
+
+async def deliver(
+    sessionmaker: async_sessionmaker[AsyncSession], subscriptions: Subscriptions, *events: Event
+) -> None:
+    """Run each event's handlers from a service's subscriptions table in one transaction, as the
+    consumer would (without the inbox): ``await deliver(app.state.sessionmaker, subscriptions,
+    event)``."""
+    async with sessionmaker() as session, session.begin():
+        for event in events:
+            for handler in subscriptions.for_type(event.type):
+                await handler(session, event)

@@ -1,8 +1,8 @@
 """The demo's steps, in order: each loads one part of the district through one service's API.
 
 A step is a function ``(Demo) -> str`` (the summary printed on its progress line) that looks up
-before it creates, so running the demo again changes nothing. To add a service's part (registry
-once it lands), write its step in ``steps/<service>.py`` and list it below.
+before it creates, so running the demo again changes nothing. To add a service's part, write its
+step in ``steps/<service>.py`` and list it below.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pdp_demo.steps import catalog, gateway, opening, sharing
+from pdp_demo.steps import catalog, gateway, opening, registry, sharing
 from pdp_demo.steps.state import Demo
 
 
@@ -30,6 +30,7 @@ STEPS: tuple[Step, ...] = (
     Step("目录：异议工单", catalog.objection),
     Step("共享：申请、答复与授权", sharing.requests),
     Step("开放：开放清单、开放申请与脱敏数据", opening.listings_and_applications),
+    Step("授权运营：运营主体、授权、评估、登记与退出", registry.operation),
 )
 
 __all__ = ["STEPS", "Demo", "Step"]

@@ -1,4 +1,5 @@
-"""Calendar months (DOMAIN: Art. 20's three months are calendar months, not working days)."""
+"""Calendar months (DOMAIN: Art. 20's three months and Art. 34's three years and six months are
+calendar months, not working days; Art. 27's periodic evaluation counts months too)."""
 
 import calendar
 from datetime import date
