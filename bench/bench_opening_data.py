@@ -171,8 +171,8 @@ def main() -> None:
     masked_rates, plain_rates = [], []
     with (
         tempfile.TemporaryDirectory() as tmp,
-        running_platform(Path(tmp)) as (url, _, __),
-        httpx.Client(base_url=url, timeout=60) as gateway,
+        running_platform(Path(tmp)) as platform,
+        httpx.Client(base_url=platform.url, timeout=60) as gateway,
     ):
         masked, plain, public = set_up(gateway)
         walk(gateway, masked, public, True)  # warm up

@@ -24,6 +24,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,19 @@ START_DEVSTACK = (
 
 
 @contextmanager
-def running_platform(workdir: Path) -> Iterator[tuple[str, str, str]]:
-    """``make run`` on free ports: yields the gateway URL, the catalog URL, the internal secret."""
+@dataclass(frozen=True)
+class Platform:
+    """A running ``make run``: the gateway's URL, the catalog's own URL, sharing's internal
+    secret, and the devstack's process id."""
+
+    url: str
+    catalog: str
+    secret: str
+    pid: int
+
+
+def running_platform(workdir: Path) -> Iterator[Platform]:
+    """``make run`` on free ports, until the block ends."""
     gateway, base, secret = free_port(), free_port(), secrets.token_urlsafe(32)
     while any(_taken(port) for port in range(base, base + 5)):
         base = free_port()
@@ -83,7 +95,7 @@ def running_platform(workdir: Path) -> Iterator[tuple[str, str, str]]:
             time.sleep(0.5)
         else:
             raise RuntimeError("platform not ready")
-        yield url, f"http://127.0.0.1:{base}", secret
+        yield Platform(url, f"http://127.0.0.1:{base}", secret, process.pid)
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -231,7 +243,8 @@ def walk(client: httpx.Client, path: str, headers: dict[str, str], fields: str |
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp, running_platform(Path(tmp)) as (url, catalog, key):
+    with tempfile.TemporaryDirectory() as tmp, running_platform(Path(tmp)) as platform:
+        url, catalog, key = platform.url, platform.catalog, platform.secret
         with httpx.Client(base_url=url, timeout=30) as gateway:
             resource, grant, holder = set_up(gateway)
             sharing_token = token(gateway, "pdp-sharing", key)

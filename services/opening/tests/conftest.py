@@ -5,12 +5,11 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from opening_flow import Opening, published
 
 from opening import clock
 from opening.main import create_app
 from opening.settings import OpeningSettings
-
-from .opening_flow import Opening, published
 
 
 @pytest.fixture

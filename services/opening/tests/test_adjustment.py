@@ -5,6 +5,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from opening_flow import Opening, published
+
 from pdp_contracts.catalog import RecordsIngested
 from pdp_contracts.opening import (
     FeedbackAnswered,
@@ -14,8 +16,6 @@ from pdp_contracts.opening import (
 )
 from pdp_kit.auth import Role
 from pdp_kit.events.envelope import Event
-
-from .opening_flow import Opening, published
 
 Flow = Opening
 

@@ -4,6 +4,8 @@ screening, the owner's 10-working-day review on the official calendar, decisions
 from datetime import date
 from typing import Any
 
+from opening_flow import COMPANY_FIELDS, Opening, application_body, credit_code, published
+
 from pdp_contracts.catalog import CalendarYearLoaded
 from pdp_contracts.opening import (
     ApplicationApproved,
@@ -16,8 +18,6 @@ from pdp_contracts.opening import (
 )
 from pdp_kit.auth import Role
 from pdp_kit.events.envelope import Event
-
-from .opening_flow import COMPANY_FIELDS, Opening, application_body, credit_code, published
 
 Flow = Opening
 

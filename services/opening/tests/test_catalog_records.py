@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from opening_flow import Opening, records_client
 
 from catalog.main import create_app as create_catalog_app
 from catalog.main import definition as catalog_definition
@@ -15,8 +16,6 @@ from pdp_contracts.catalog import ResourcePublished
 from pdp_kit.auth import Role
 from pdp_kit.testing.neighbours import neighbour_fixture
 from pdp_kit.testing.spies import OutboxSpy
-
-from .opening_flow import Opening, records_client
 
 CATALOG = "/api/catalog"
 PEOPLE = [

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from opening_flow import COMPANY_FIELDS, Opening, published
 from pyshacl import validate
 from rdflib import Graph, Namespace
-
-from .opening_flow import COMPANY_FIELDS, Opening, published
 
 SHAPES = Path(__file__).parents[2] / "catalog" / "tests" / "standards" / "dcat-ap-3.0.1"
 SH = Namespace("http://www.w3.org/ns/shacl#")

@@ -2,14 +2,14 @@
 
 from typing import Any
 
+from opening_flow import COMPANY_FIELDS, MASK_ALL, Opening, listing_body, published, withdrawn
+
 from pdp_contracts.opening import (
     ListingAdjusted,
     ListingClosed,
     ListingMadeStatic,
     ListingPublished,
 )
-
-from .opening_flow import COMPANY_FIELDS, MASK_ALL, Opening, listing_body, published, withdrawn
 
 Flow = Opening
 

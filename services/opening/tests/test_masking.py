@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from opening_flow import PERSON_FIELDS
 
 from opening.data.access import Entitlement
 from opening.data.catalog_client import RecordsPage
@@ -28,8 +29,6 @@ from opening.listings.masking import (
 )
 from opening.listings.models import Listing
 from opening.resources.models import OpenableResource
-
-from .opening_flow import PERSON_FIELDS
 
 FIELDS: list[dict[str, Any]] = [
     *(f for f in PERSON_FIELDS if f["name"] != "licence"),

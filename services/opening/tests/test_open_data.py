@@ -7,10 +7,10 @@ import json
 from datetime import date
 from typing import Any
 
+from opening_flow import COMPANY_FIELDS, Opening, published
+
 from pdp_contracts.opening import OpenDataRead
 from pdp_kit.auth import Role
-
-from .opening_flow import COMPANY_FIELDS, Opening, published
 
 Flow = Opening
 ID_NUMBER, FULL_NAME, PHONE = "310105199001011234", "欧阳娜娜", "13812345678"

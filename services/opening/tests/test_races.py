@@ -6,10 +6,9 @@ import asyncio
 from typing import Any
 
 import pytest
+from opening_flow import Opening, application_body, listing_body, published
 
 from pdp_contracts.opening import ApplicationApproved, ApplicationRefused
-
-from .opening_flow import Opening, application_body, listing_body, published
 
 
 @pytest.fixture(autouse=True)
