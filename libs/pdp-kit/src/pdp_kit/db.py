@@ -11,7 +11,6 @@ trips (bench/README.md has the figures).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -22,10 +21,9 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Request
 from sqlalchemy import ARRAY, ColumnElement, DateTime, TypeDecorator, any_, bindparam, event, text
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.exc import DisconnectionError, IntegrityError, OperationalError
+from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.ext import asyncio as sa_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.util import await_only
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +67,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite(url):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        _serialise_sqlite_writers(engine)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     # No pool_pre_ping: on asyncpg it is BEGIN; SELECT; ROLLBACK, three round trips before every
     # request. A connection idle for a while is pinged instead; a busy one that finds the server
@@ -137,55 +135,13 @@ def read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine.execution_options(**options), expire_on_commit=False)
 
 
-#: How long a writer waits for SQLite's write lock before its transaction fails.
-SQLITE_LOCK_WAIT_SECONDS = 30.0
-_HOLDS_WRITE_LOCK = "pdp_holds_write_lock"
-
-
-def _serialise_sqlite_writers(engine: AsyncEngine) -> None:
-    """Writers of one SQLite file queue on an asyncio lock of the process, then take SQLite's
-    write lock up front (``BEGIN IMMEDIATE``).
-
-    A deferred transaction that later writes can fail at once with "database is locked" when
-    another connection wrote in between; an immediate one waits for the lock instead. Left to
-    SQLite, it waits in the busy handler, which sleeps 1, 2, 5, 10, 15, 20, 25… ms between tries:
-    a writer behind a 3 ms transaction lost 8 ms, and under ``make run`` (relay, consumers,
-    sweeps and requests of one service writing one file) that was most of a data call's time
-    (bench/README.md). Queued on the event loop, the next writer starts the moment the last one
-    ends. The busy handler still covers another process (a backup). Reads never queue (see
-    read_sessionmaker). The lock is released when the transaction ends, or when its connection
-    goes back to the pool without ending it.
-    """
-    lock = asyncio.Lock()
-
-    def begin(conn: Any) -> None:
-        if conn.get_execution_options().get(READ_ONLY):
-            return  # statement by statement: see read_sessionmaker
-        try:
-            # Inside SQLAlchemy's greenlet: this waits on the event loop.
-            await_only(asyncio.wait_for(lock.acquire(), SQLITE_LOCK_WAIT_SECONDS))
-        except TimeoutError as exc:
-            raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
-        try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        except BaseException:
-            lock.release()
-            raise
-        conn.connection.info[_HOLDS_WRITE_LOCK] = True
-
-    def end(conn: Any) -> None:
-        if conn.connection.info.pop(_HOLDS_WRITE_LOCK, False):
-            lock.release()
-
-    def returned(_: Any, record: Any) -> None:
-        if record.info.pop(_HOLDS_WRITE_LOCK, False):
-            lock.release()
-
-    sync = engine.sync_engine
-    event.listen(sync, "begin", begin)
-    event.listen(sync, "commit", end)
-    event.listen(sync, "rollback", end)
-    event.listen(sync.pool, "checkin", returned)
+def _sqlite_begin(conn: Any) -> None:
+    if conn.get_execution_options().get(READ_ONLY):
+        return  # statement by statement: see read_sessionmaker
+    else:
+        # Take the write lock up front: a deferred transaction that later writes can fail at once
+        # with "database is locked" when another connection wrote in between; this one waits.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 async def ensure_database(url: str) -> None:
