@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field
 
 from catalog.tables import CatalogTable
@@ -83,9 +83,30 @@ class SearchToken(CatalogTable, table=True):
     weight (name 4, field titles 2, description 1, summed): Chinese has no spaces (Art. 7)."""
 
     __tablename__ = "resource_search_token"
-    #: A query reads (resource_id, weight) of its tokens from this index alone (index-only scan).
-    __table_args__ = (Index("ix_resource_search_token_cover", "token", "resource_id", "weight"),)
+    __table_args__ = (
+        #: A token's postings best first, ties by id: what the ranking reads (search.py).
+        Index("ix_resource_search_token_rank", "token", text("weight DESC"), "resource_id"),
+        #: A resource's postings of some tokens, from this index alone (scoring a resource).
+        Index("ix_resource_search_token_resource", "resource_id", "token", "weight"),
+    )
 
     token: str = Field(primary_key=True, max_length=64)
-    resource_id: str = Field(foreign_key="resource.id", primary_key=True, max_length=32, index=True)
+    resource_id: str = Field(foreign_key="resource.id", primary_key=True, max_length=32)
     weight: int
+
+
+class SearchTokenStat(CatalogTable, table=True):
+    """How many published resources hold a search token, by weight (1 to 7: name 4, field title
+    2, description 1, summed): what the ranking reads to tell rare tokens from common ones and to
+    bound a score (search.py). Kept in the same transaction as the tokens."""
+
+    __tablename__ = "resource_search_token_stat"
+
+    token: str = Field(primary_key=True, max_length=64)
+    weight_1: int = 0
+    weight_2: int = 0
+    weight_3: int = 0
+    weight_4: int = 0
+    weight_5: int = 0
+    weight_6: int = 0
+    weight_7: int = 0

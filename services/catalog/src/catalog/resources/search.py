@@ -5,25 +5,71 @@ published resource's name, field titles and description are cut into overlapping
 bigrams (ASCII words stay whole) and stored in ``resource_search_token`` with a weight: a token in
 the name counts 4, in a field title 2, in the description 1 (summed when in several). A query is
 cut the same way; a resource matches when it holds at least half of the query's tokens, and the
-results are ranked by the summed weight of the tokens they hold. The same SQL runs on SQLite and
-PostgreSQL and is a primary-key range scan per token.
+results are ranked by the summed weight of the tokens they hold, ties by id.
+
+The ranking is exact, but it does not sum every posting of every query token: that grows with the
+catalogue (a token such as 数据 is in nearly every description). It skips what cannot reach the
+page ("max-score" pruning, as search engines do), from how many resources hold each token with
+each weight (``resource_search_token_stat``, kept with the tokens):
+
+1. Seeds: each query token's best postings (index ``(token, weight DESC, resource_id)``; all of a
+   rare one's) are read and each resource met is scored in full (its postings of the query's
+   tokens, index ``(resource_id, token, weight)``).
+2. Once ``k = offset + limit`` matches are scored, the k-th best score ``floor`` bounds the page
+   from below. A resource whose weight for each query token ``t`` stays below ``τ(t)`` scores at
+   most ``Σ min(top(t), τ(t) - 1)``: thresholds keeping that under ``floor`` leave out only
+   resources that cannot reach the page, and a small knapsack picks those that leave the fewest
+   postings to read (a token may be left out entirely). Without a floor, leaving out any
+   ``need - 1`` tokens is safe: a resource holding nothing else does not match.
+3. While many postings are left, the rarest token left is read further (its best postings are
+   the likeliest to hold the whole query, and raise the floor). When one token is left, it is
+   read best first until its next postings cannot reach the floor (a tie loses to the page, as
+   ids come in order). Otherwise what is left is scored in one statement, or, when that would
+   read about as much, every posting of every query token is summed as before.
+
+On PostgreSQL the statements are a few fixed texts over arrays (``unnest``, ``LATERAL``) run as
+asyncpg prepared statements; elsewhere (SQLite) the same is built with SQLAlchemy Core.
 """
 
+import heapq
 import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import and_, delete, func, insert, literal, or_, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from catalog.resources.models import ResourceVersion, SearchToken
+from catalog.resources.models import ResourceVersion, SearchToken, SearchTokenStat
 
 NAME, TITLE, DESCRIPTION = 4, 2, 1
+TOP = NAME + TITLE + DESCRIPTION
+#: Best postings of each query token scored first, for a first floor.
+SEED = 32
+#: Postings of the one token left to read, read best first by the first batch; then 8× more.
+FIRST_BATCH = 64
+#: Postings of a token read in full with the seeds when it has no more than this many.
+SEED_ALL = 256
+#: Rounds of reading the rarest token further, to raise the floor, before scoring what is left.
+ROUNDS = 4
+#: Postings left to read that are scored at once rather than after another round.
+SCORE_AT_ONCE = 1_000
+#: Scoring a resource costs about this many times summing one posting (per query token): above
+#: that, the plain sum of every posting of every query token is cheaper.
+PROBE_COST = 5
+#: Longer queries skip the knapsack that picks thresholds (it grows with the square).
+MOST_TOKENS_PLANNED = 12
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+_token = col(SearchToken.token)
+_resource = col(SearchToken.resource_id)
+_weight = col(SearchToken.weight)
+_STATS = SearchTokenStat.__table__  # type: ignore[attr-defined]
+_BY_WEIGHT = [f"weight_{w}" for w in range(1, TOP + 1)]
 
 
 def tokens(text: str) -> list[str]:
@@ -47,9 +93,7 @@ def weighted_tokens(name: str, titles: Iterable[str], description: str) -> dict[
 
 async def index_version(session: AsyncSession, version: ResourceVersion) -> None:
     """Replace the resource's tokens by those of its newly published version."""
-    await session.execute(
-        delete(SearchToken).where(col(SearchToken.resource_id) == version.resource_id)
-    )
+    old = await _drop_tokens(session, version.resource_id)
     weights = weighted_tokens(
         version.name, (f["title"] for f in version.fields), version.description
     )
@@ -61,6 +105,48 @@ async def index_version(session: AsyncSession, version: ResourceVersion) -> None
                 for token, weight in weights.items()
             ],
         )
+    await count_tokens(session, [(t, w, 1) for t, w in weights.items()] + old)
+
+
+async def unindex(session: AsyncSession, resource_id: str) -> None:
+    """Take a withdrawn resource out of the search."""
+    await count_tokens(session, await _drop_tokens(session, resource_id))
+
+
+async def _drop_tokens(session: AsyncSession, resource_id: str) -> list[tuple[str, int, int]]:
+    dropped = await session.execute(
+        delete(SearchToken).where(_resource == resource_id).returning(_token, _weight)
+    )
+    return [(token, weight, -1) for token, weight in dropped]
+
+
+async def count_tokens(session: AsyncSession, changes: Iterable[tuple[str, int, int]]) -> None:
+    """Add ``n`` to the count of postings of ``token`` with ``weight``, for each ``(token, weight,
+    n)``. Rows are written in token order, so concurrent publications lock them in that order."""
+    rows: dict[str, dict[str, Any]] = {}
+    for token, weight, n in changes:
+        row = rows.setdefault(token, {"token": token} | dict.fromkeys(_BY_WEIGHT, 0))
+        row[f"weight_{weight}"] += n
+    if not rows:
+        return
+    dialect = session.bind.dialect.name
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_STATS)
+    statement = statement.on_conflict_do_update(
+        index_elements=["token"],
+        set_={c: _STATS.c[c] + statement.excluded[c] for c in _BY_WEIGHT},
+    )
+    await session.execute(statement, [rows[t] for t in sorted(rows)])
+
+
+class _Stat:
+    """A token's postings by weight: how many there are from a weight up, its top weight."""
+
+    def __init__(self, by_weight: Sequence[int]) -> None:
+        self.from_weight = [0] * (TOP + 2)
+        for weight in range(TOP, 0, -1):
+            self.from_weight[weight] = self.from_weight[weight + 1] + max(0, by_weight[weight - 1])
+        self.postings = self.from_weight[1]
+        self.top = max((w for w in range(1, TOP + 1) if by_weight[w - 1] > 0), default=0)
 
 
 async def search(
@@ -68,17 +154,352 @@ async def search(
 ) -> Sequence[tuple[str, int]]:
     """Published resource ids best first, with their score."""
     wanted = list(dict.fromkeys(tokens(q)))
-    if not wanted:
+    if not wanted or limit <= 0:
         return []
     need = max(1, math.ceil(len(wanted) / 2))
-    score = func.sum(col(SearchToken.weight)).label("score")
-    query: Any = (
-        select(col(SearchToken.resource_id), score)
-        .where(col(SearchToken.token).in_(wanted))
-        .group_by(col(SearchToken.resource_id))
-        .having(func.count() >= need)
-        .order_by(score.desc(), col(SearchToken.resource_id))
-        .limit(limit)
-        .offset(offset)
+    store: _Store
+    if session.bind.dialect.name == "postgresql":
+        raw = await (await session.connection()).get_raw_connection()
+        store = _Postgres(raw.driver_connection)
+    else:
+        store = _Portable(session)
+    stats = {t: _Stat(by_weight) for t, by_weight in await store.stats(wanted)}
+    stats = {t: s for t, s in stats.items() if s.postings > 0}
+    if len(stats) < need:
+        return []
+    ranking = _Ranking(store, stats, need, offset + limit)
+    return (await ranking.run())[offset : offset + limit]
+
+
+class _Ranking:
+    """The top ``k`` matches of one query (see the module's docstring)."""
+
+    def __init__(self, store: "_Store", stats: dict[str, _Stat], need: int, k: int) -> None:
+        self.store, self.stats, self.need, self.k = store, stats, need, k
+        #: Most common first.
+        self.present = sorted(stats, key=lambda t: (-stats[t].postings, t))
+        self.scored: dict[str, int] = {}  # every match scored in full so far
+        #: Each token's postings read best first: how many, the last one (weight, id).
+        self.read = dict.fromkeys(self.present, 0)
+        self.cursor: dict[str, tuple[int, str]] = {}
+        self.exhausted: set[str] = set()
+
+    def best(self) -> list[tuple[str, int]]:
+        return heapq.nsmallest(self.k, self.scored.items(), key=lambda h: (-h[1], h[0]))
+
+    def floor(self) -> tuple[str, int] | None:
+        best = self.best()
+        return best[-1] if len(best) >= self.k else None
+
+    async def run(self) -> list[tuple[str, int]]:
+        await self._read(
+            {t: SEED_ALL if self.stats[t].postings <= SEED_ALL else SEED for t in self.present}
+        )
+        for _ in range(ROUNDS):
+            floor = self.floor()
+            plan = self._plan(floor[1] if floor else None)
+            left = {t: w for t, w in plan.items() if self._unread(t, w)}
+            if not left:
+                return self.best()
+            if len(left) == 1:
+                [(token, weight)] = left.items()
+                await self._scan(token, weight, plan)
+                return self.best()
+            cost = sum(self._unread(t, w) for t, w in left.items())
+            if cost <= SCORE_AT_ONCE:
+                break
+            # The rarest token's best postings are the likeliest to hold the whole query.
+            rarest = min(left, key=lambda t: self.stats[t].postings)
+            await self._read({rarest: max(SEED, self.read[rarest]) * 8})
+        floor = self.floor()
+        plan = self._plan(floor[1] if floor else None)
+        left = {t: w for t, w in plan.items() if self._unread(t, w)}
+        if not left:
+            return self.best()
+        cost = sum(self._unread(t, w) for t, w in left.items())
+        everything = sum(s.postings for s in self.stats.values())
+        if cost * len(self.present) * PROBE_COST > everything:
+            return await self.store.full_sum(self.present, self.need, self.k)
+        rows = await self.store.candidates(
+            [(t, w, self.cursor.get(t)) for t, w in left.items()], self.present, self.need, self.k
+        )
+        self._note(rows)
+        return self.best()
+
+    def _unread(self, token: str, threshold: int) -> int:
+        """How many of the token's postings from ``threshold`` up are not read yet."""
+        if token in self.exhausted or (token in self.cursor and self.cursor[token][0] < threshold):
+            return 0
+        return max(1, self.stats[token].from_weight[threshold] - self.read[token])
+
+    def _plan(self, floor: int | None) -> dict[str, int]:
+        """The weight from which each token's postings must be read (tokens left out need not be):
+        the cheaper of two safe choices (see the module's docstring)."""
+        by_count = {t: 1 for t in self.present[self.need - 1 :]}
+        if floor is None or len(self.present) > MOST_TOKENS_PLANNED:
+            return by_count
+        by_score = self._cheapest_within(floor - 1)
+        cost = [sum(self._unread(t, w) for t, w in plan.items()) for plan in (by_score, by_count)]
+        return by_score if cost[0] <= cost[1] else by_count
+
+    def _cheapest_within(self, budget: int) -> dict[str, int]:
+        """Thresholds whose score bound ``Σ min(top(t), threshold(t) - 1)`` stays within
+        ``budget``, leaving as few postings to read as possible (a knapsack over the tokens)."""
+        # best[b]: (postings to read, thresholds) for a bound of b at most
+        best: list[tuple[int, dict[str, int]]] = [(0, {})] * (budget + 1)
+        for token in self.present:
+            top = self.stats[token].top
+            unread = [self._unread(token, below + 1) for below in range(top)] + [0]
+            following: list[tuple[int, dict[str, int]]] = []
+            for b in range(budget + 1):
+                choice: tuple[int, dict[str, int]] | None = None
+                for below in range(min(top, b) + 1):
+                    cost, plan = best[b - below]
+                    if choice is None or cost + unread[below] < choice[0]:
+                        plan = plan if below == top else plan | {token: below + 1}
+                        choice = (cost + unread[below], plan)
+                assert choice is not None
+                following.append(choice)
+            best = following
+        return best[budget][1]
+
+    async def _scan(self, token: str, threshold: int, plan: dict[str, int]) -> None:
+        """Read the one token left best first until its next postings cannot reach the page."""
+        others = sum(
+            min(self.stats[t].top, plan[t] - 1) if t in plan else self.stats[t].top
+            for t in self.present
+            if t != token
+        )
+        batch = max(FIRST_BATCH, self.read[token] * 8)
+        while True:
+            floor = self.floor()
+            if floor is not None and token in self.cursor:
+                weight, last = self.cursor[token]
+                bound = weight + others
+                kth_id, kth_score = floor
+                # What is left at this weight comes after ``last`` by id: a tie loses to the page.
+                if kth_score > bound or (kth_score == bound and kth_id < last):
+                    return
+            if await self._read({token: batch}, threshold):
+                return
+            batch *= 8
+
+    async def _read(self, counts: dict[str, int], threshold: int = 1) -> bool:
+        """Read the next postings of each token (``counts``: how many) best first, from
+        ``threshold`` up, and score every resource met; whether they were the last ones."""
+        tokens = list(counts)
+        rows = await self.store.read(
+            [(t, n, self.cursor.get(t)) for t, n in counts.items()], threshold, self.present
+        )
+        self._note([(resource, score, held) for _, resource, _, score, held in rows])
+        got = dict.fromkeys(tokens, 0)
+        for part, resource, weight, _, _ in sorted(rows, key=lambda r: (r[0], -r[2], r[1])):
+            token = tokens[part]
+            got[token] += 1
+            self.cursor[token] = (weight, resource)
+        for token, n in counts.items():
+            self.read[token] += got[token]
+            if got[token] < n and threshold == 1:
+                self.exhausted.add(token)
+        return all(got[t] < n for t, n in counts.items())
+
+    def _note(self, rows: Iterable[tuple[str, int, int]]) -> None:
+        for resource, score, held in rows:
+            if held >= self.need:
+                self.scored[resource] = int(score)
+
+
+#: A token, how many of its postings (or the weight from which), and the last one read.
+_Part = tuple[str, int, tuple[int, str] | None]
+
+
+class _Store:
+    """The statements of the ranking."""
+
+    async def stats(self, wanted: list[str]) -> list[tuple[str, Sequence[int]]]:
+        raise NotImplementedError
+
+    async def read(
+        self, parts: list[_Part], threshold: int, present: list[str]
+    ) -> list[tuple[int, str, int, int, int]]:
+        """Each part's next postings best first, from ``threshold`` up: (part, resource, weight,
+        the resource's summed weight over ``present``, how many of them it holds)."""
+        raise NotImplementedError
+
+    async def candidates(
+        self, parts: list[_Part], present: list[str], need: int, k: int
+    ) -> list[tuple[str, int, int]]:
+        """The best ``k`` of the resources holding a part's token from its weight up (after its
+        last one read): (resource, summed weight, tokens held)."""
+        raise NotImplementedError
+
+    async def full_sum(self, present: list[str], need: int, k: int) -> list[tuple[str, int]]:
+        """Every posting of every query token summed: when pruning would read as much."""
+        raise NotImplementedError
+
+
+class _Postgres(_Store):
+    """A few fixed statements over arrays (``unnest`` and ``LATERAL``), through asyncpg's own
+    prepared statements: the statement's text does not depend on the query."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    async def stats(self, wanted: list[str]) -> list[tuple[str, Sequence[int]]]:
+        rows = await self.connection.fetch(_PG_STATS, wanted)
+        return [(row[0], list(row[1:])) for row in rows]
+
+    async def read(
+        self, parts: list[_Part], threshold: int, present: list[str]
+    ) -> list[tuple[int, str, int, int, int]]:
+        tokens, counts, weights, ids = _unzip(parts)
+        rows = await self.connection.fetch(
+            _PG_READ, tokens, counts, weights, ids, threshold, present
+        )
+        return [(int(r[0]) - 1, r[1], r[2], int(r[3]), int(r[4])) for r in rows]
+
+    async def candidates(
+        self, parts: list[_Part], present: list[str], need: int, k: int
+    ) -> list[tuple[str, int, int]]:
+        tokens, thresholds, weights, ids = _unzip(parts)
+        rows = await self.connection.fetch(
+            _PG_CANDIDATES, tokens, thresholds, weights, ids, present, need, k
+        )
+        return [(r[0], int(r[1]), int(r[2])) for r in rows]
+
+    async def full_sum(self, present: list[str], need: int, k: int) -> list[tuple[str, int]]:
+        rows = await self.connection.fetch(_PG_FULL_SUM, present, need, k)
+        return [(r[0], int(r[1])) for r in rows]
+
+
+def _unzip(parts: list[_Part]) -> tuple[list[str], list[int], list[int], list[str]]:
+    """Columns for ``unnest``; no last posting read is one above every weight."""
+    return (
+        [t for t, _, _ in parts],
+        [n for _, n, _ in parts],
+        [c[0] if c else TOP + 1 for _, _, c in parts],
+        [c[1] if c else "" for _, _, c in parts],
     )
-    return [(row[0], int(row[1])) for row in (await session.execute(query)).all()]
+
+
+_PG_STATS = (
+    "SELECT token, "
+    + ", ".join(_BY_WEIGHT)
+    + " FROM resource_search_token_stat WHERE token = ANY($1::text[])"
+)
+_PG_SCORED = """
+SELECT {keys}, sum(s.weight), count(*)
+FROM {source} JOIN resource_search_token s
+  ON s.resource_id = {source}.resource_id AND s.token = ANY({present}::text[])
+GROUP BY {keys}"""
+_PG_READ = """WITH posting AS (
+  SELECT p.part, r.resource_id, r.weight
+  FROM unnest($1::text[], $2::int[], $3::int[], $4::text[])
+    WITH ORDINALITY AS p(token, n, last_weight, last_id, part)
+  CROSS JOIN LATERAL (
+    SELECT t.resource_id, t.weight FROM resource_search_token t
+    WHERE t.token = p.token AND t.weight >= $5 AND t.weight <= p.last_weight
+      AND (t.weight < p.last_weight OR t.resource_id > p.last_id)
+    ORDER BY t.weight DESC, t.resource_id
+    LIMIT p.n
+  ) r
+)""" + _PG_SCORED.format(
+    keys="posting.part, posting.resource_id, posting.weight",
+    source="posting",
+    present="$6",
+)
+_PG_CANDIDATES = (
+    """WITH candidate AS (
+  SELECT DISTINCT r.resource_id
+  FROM unnest($1::text[], $2::int[], $3::int[], $4::text[])
+    AS p(token, threshold, last_weight, last_id)
+  CROSS JOIN LATERAL (
+    SELECT t.resource_id FROM resource_search_token t
+    WHERE t.token = p.token AND t.weight >= p.threshold AND t.weight <= p.last_weight
+      AND (t.weight < p.last_weight OR t.resource_id > p.last_id)
+  ) r
+)"""
+    + _PG_SCORED.format(keys="candidate.resource_id", source="candidate", present="$5")
+    + """
+HAVING count(*) >= $6
+ORDER BY 2 DESC, 1
+LIMIT $7"""
+)
+_PG_FULL_SUM = """SELECT resource_id, sum(weight) FROM resource_search_token
+WHERE token = ANY($1::text[])
+GROUP BY resource_id
+HAVING count(*) >= $2
+ORDER BY 2 DESC, 1
+LIMIT $3"""
+
+
+class _Portable(_Store):
+    """The same through SQLAlchemy Core, on any database (SQLite here)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def _all(self, query: Any) -> Sequence[Any]:
+        return (await (await self.session.connection()).execute(query)).all()
+
+    async def stats(self, wanted: list[str]) -> list[tuple[str, Sequence[int]]]:
+        columns = (_STATS.c[c] for c in _BY_WEIGHT)
+        rows = await self._all(select(_STATS.c.token, *columns).where(_STATS.c.token.in_(wanted)))
+        return [(row[0], list(row[1:])) for row in rows]
+
+    async def read(
+        self, parts: list[_Part], threshold: int, present: list[str]
+    ) -> list[tuple[int, str, int, int, int]]:
+        selects: list[Any] = []
+        for i, (token, n, last) in enumerate(parts):
+            part = select(literal(i).label("part"), _resource, _weight).where(
+                _token == token, _weight >= threshold
+            )
+            if last is not None:
+                part = part.where(_after(last))
+            selects.append(part.order_by(_weight.desc(), _resource).limit(n).subquery())
+        postings = union_all(*(select(p) for p in selects)).subquery("posting")
+        keys = (postings.c.part, postings.c.resource_id, postings.c.weight)
+        rows = await self._all(self._scored(postings, keys, present))
+        return [(int(r[0]), r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows]
+
+    async def candidates(
+        self, parts: list[_Part], present: list[str], need: int, k: int
+    ) -> list[tuple[str, int, int]]:
+        selects: list[Any] = []
+        for token, threshold, last in parts:
+            part = select(_resource).where(_token == token, _weight >= threshold)
+            selects.append(part.where(_after(last)) if last is not None else part)
+        union = union_all(*selects).subquery("candidate")
+        ids = select(union.c.resource_id).distinct().subquery("ids")
+        rows = await self._all(self._scored(ids, (ids.c.resource_id,), present))
+        return [(r[0], int(r[1]), int(r[2])) for r in rows]
+
+    @staticmethod
+    def _scored(source: Any, keys: Sequence[Any], present: list[str]) -> Any:
+        return (
+            select(*keys, func.sum(_weight), func.count())
+            .join_from(
+                source,
+                SearchToken,
+                and_(_resource == source.c.resource_id, _token.in_(present)),
+            )
+            .group_by(*keys)
+        )
+
+    async def full_sum(self, present: list[str], need: int, k: int) -> list[tuple[str, int]]:
+        score = func.sum(_weight).label("score")
+        query: Any = (
+            select(_resource, score)
+            .where(_token.in_(present))
+            .group_by(_resource)
+            .having(func.count() >= need)
+            .order_by(score.desc(), _resource)
+            .limit(k)
+        )
+        return [(row[0], int(row[1])) for row in await self._all(query)]
+
+
+def _after(cursor: tuple[int, str]) -> Any:
+    weight, resource = cursor
+    return or_(_weight < weight, and_(_weight == weight, _resource > resource))

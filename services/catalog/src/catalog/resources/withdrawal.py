@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from catalog.resources.errors import ResourceNotPublished
-from catalog.resources.models import FieldKey, Resource, ResourceVersion, SearchToken
+from catalog.resources.models import FieldKey, Resource, ResourceVersion
+from catalog.resources.search import unindex
 from catalog.resources.service import _owned, latest
 from pdp_contracts.catalog import ResourceWithdrawn
 from pdp_kit.auth import Principal
@@ -34,7 +35,7 @@ async def withdraw(
         if version.status in ("published", "draft", "in_review"):
             version.status = "withdrawn"
     resource.status, resource.withdrawn_at, resource.withdrawn_reason = "withdrawn", now, reason
-    await session.execute(delete(SearchToken).where(col(SearchToken.resource_id) == resource.id))
+    await unindex(session, resource.id)
     await session.execute(delete(FieldKey).where(col(FieldKey.resource_id) == resource.id))
     await record_event(
         session,
