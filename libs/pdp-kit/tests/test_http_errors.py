@@ -73,3 +73,29 @@ async def test_request_id_is_echoed_and_a_traceparent_returned(client: httpx.Asy
     generated = await client.get("/api/demo/nowhere")
     assert len(generated.headers["x-request-id"]) == 32
     assert generated.headers["traceparent"].startswith("00-")
+
+
+async def test_a_proxied_answer_carries_one_request_id_and_one_traceparent() -> None:
+    """The gateway's answer relays the service's headers: the middleware sets them, once."""
+    from starlette.types import Receive, Scope, Send
+
+    from pdp_kit.http import RequestContextMiddleware
+
+    async def upstream_answer(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [
+            (b"x-request-id", b"from-the-service"),
+            (b"traceparent", b"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+            (b"content-length", b"0"),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+
+    app = RequestContextMiddleware(upstream_answer, max_body_bytes=1024)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://gateway"
+    ) as client:
+        response = await client.get("/api/x", headers={"X-Request-ID": "abc-123"})
+    assert response.headers.get_list("x-request-id") == ["abc-123"]
+    assert response.headers.get_list("traceparent") == [
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    ]

@@ -98,11 +98,16 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = [*message.get("headers", ()), request_id_header]
                 traceparent = _current_traceparent()
+                ours = [request_id_header]
                 if traceparent:
-                    headers.append((b"traceparent", traceparent.encode()))
-                message["headers"] = headers
+                    ours.append((b"traceparent", traceparent.encode()))
+                # Set, not added: a proxied answer (the gateway's) carries the service's own.
+                replaced = {name for name, _ in ours}
+                message["headers"] = [
+                    *(h for h in message.get("headers", ()) if h[0].lower() not in replaced),
+                    *ours,
+                ]
             await send(message)
 
         if scope["path"] in PROBES:
