@@ -48,7 +48,6 @@ START_DEVSTACK = (
 )
 
 
-@contextmanager
 @dataclass(frozen=True)
 class Platform:
     """A running ``make run``: the gateway's URL, the catalog's own URL, sharing's internal
@@ -60,6 +59,7 @@ class Platform:
     pid: int
 
 
+@contextmanager
 def running_platform(workdir: Path) -> Iterator[Platform]:
     """``make run`` on free ports, until the block ends."""
     gateway, base, secret = free_port(), free_port(), secrets.token_urlsafe(32)
