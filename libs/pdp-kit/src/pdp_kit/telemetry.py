@@ -7,8 +7,9 @@ the envelope carries ``traceparent`` across Kafka; metrics are exported for Prom
 Spans are recorded where something exports them (``OTEL_EXPORTER_OTLP_ENDPOINT``, as compose and
 k8s set). Without an exporter (``make run``, tests) every span is a non-recording one: it still
 carries a fresh trace id, so ``traceparent`` headers, the events' ``traceparent`` and the logs'
-``trace_id`` are there as before, but no span object is built only to be thrown away. That was a
-third of a GET's CPU (bench/README.md). ``OTEL_TRACES_SAMPLER``, when set, decides as usual.
+``trace_id`` are there as before, but no span object is built only to be thrown away (those
+were a sixth of a GET's instructions, bench/README.md). ``OTEL_TRACES_SAMPLER``, when set,
+decides as usual.
 Metric exemplars are off for the same reason: the Prometheus exposition does not carry them.
 """
 

@@ -7,7 +7,7 @@ Records are written with the CloudEvents SDK. They are read with a direct check 
 JSON format (the required attributes, the spec version, RFC 3339 times, extension names): every
 consumer reads every record of its topics, and the SDK's reader, which builds and validates a
 ``CloudEvent`` and parses the time with dateutil, was a quarter of the journal's ingest CPU
-(bench/README.md, events). ``tests/test_envelope.py`` reads the SDK's own output both ways.
+(bench/README.md, round 2). ``test_envelope.py`` reads the SDK's own output both ways.
 """
 
 from __future__ import annotations
