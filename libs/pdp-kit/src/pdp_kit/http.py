@@ -27,10 +27,6 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _tracer = trace.get_tracer("pdp_kit.http")
 
 
-def request_id_from(scope: Scope) -> str:
-    return _read_headers(scope)[0]
-
-
 def _read_headers(scope: Scope) -> tuple[str, int | None, bool]:
     """The request id (the caller's if it is safe, else a new one), the declared body length,
     and whether a body comes at all: one pass over the headers."""

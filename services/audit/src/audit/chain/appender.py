@@ -14,12 +14,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ARRAY, JSON, Table, bindparam, select, text
+from sqlalchemy import JSON, Table, bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from audit.chain.hashing import link
 from audit.chain.models import ChainHead
-from pdp_kit.db import get_for_update, utcnow
+from pdp_kit.db import get_for_update, one_of, utcnow
 
 
 class Chain:
@@ -36,9 +36,6 @@ class Chain:
         self._json = frozenset(c.name for c in table.columns if isinstance(c.type, JSON))
         names = ", ".join(f'"{c.name}"' for c in table.columns)
         values = ", ".join(f":{c.name}" for c in table.columns)
-        self._stored_pg = text(
-            f'SELECT "{self.key.name}" FROM "{table.name}" WHERE "{self.key.name}" = ANY(:keys)'
-        ).bindparams(bindparam("keys", type_=ARRAY(self.key.type)))
         self._insert = text(f'INSERT INTO "{table.name}" ({names}) VALUES ({values})').bindparams(
             *(bindparam(c.name, type_=c.type) for c in table.columns)
         )
@@ -52,12 +49,7 @@ class Chain:
         if head is None:
             raise RuntimeError(f"chain head {self.kind} is missing (migrations not applied?)")
         keys = [row[self.key.name] for row in rows]
-        if session.bind.dialect.name == "postgresql":
-            # One array parameter: an IN list of a batch's 500 keys is compiled afresh each time.
-            found = await session.scalars(self._stored_pg, {"keys": keys})
-        else:
-            found = await session.scalars(select(self.key).where(self.key.in_(keys)))
-        stored = set(found)
+        stored = set(await session.scalars(select(self.key).where(one_of(session, self.key, keys))))
         position, previous = head.position, bytes.fromhex(head.hash)
         fresh: list[dict[str, Any]] = []
         for row in rows:
