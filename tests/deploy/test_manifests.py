@@ -96,6 +96,8 @@ def looks_like_real_secret(name: str, value: object) -> bool:
         ("PDP_GATEWAY_SIGNING_KEY", "-----BEGIN PRIVATE KEY-----\nMIIE..."),
         ("AUTHORIZATION", "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"),
     ],
+    # named, not by value: random values would give each xdist worker other test ids
+    ids=["random-secret", "password", "database-url", "signing-key", "bearer-token"],
 )
 def test_secret_check_flags_real_looking_values(name: str, value: str) -> None:
     assert looks_like_real_secret(name, value)
