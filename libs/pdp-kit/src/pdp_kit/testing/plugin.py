@@ -8,7 +8,9 @@ A service's ``conftest.py`` provides one fixture, ``service_app_factory``, retur
 - ``app`` / ``client``: the service with its lifespan run, and an httpx client for it;
 - ``auth`` and a headers fixture per role (``as_bureau``, ``as_department`` …);
 - ``outbox``: a spy over the events the test's requests committed;
-- ``broker``: the embedded Kafka-protocol broker, one per session.
+- ``broker``: the embedded Kafka-protocol broker, one per session;
+- ``platform``: the whole platform as ``make run`` starts it (``pdp_kit.testing.platform``), one
+  per session and backend, for ``tests/e2e`` and ``tests/browser``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pdp_kit.auth.tokens import TokenIssuer, generate_signing_key
 from pdp_kit.broker import EmbeddedBroker
 from pdp_kit.settings import ServiceSettings
 from pdp_kit.testing.databases import TestDatabases, postgres_available
+from pdp_kit.testing.platform import RunningPlatform, started_platform
 from pdp_kit.testing.spies import OutboxSpy
 
 TEST_ISSUER = "http://gateway.pdp.test"
@@ -234,4 +237,18 @@ def outbox(app: FastAPI) -> OutboxSpy:
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker]:
     log = tmp_path_factory.mktemp("broker") / "tansu.log"
     with EmbeddedBroker(log_path=log) as running:
+        yield running
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def platform(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, _postgres_ok: bool
+) -> Iterator[RunningPlatform]:
+    """The running platform on each backend (``sqlite`` is exactly ``make run``); a test module
+    that needs one backend only narrows it with
+    ``pytest.mark.parametrize("platform", ["sqlite"], indirect=True)``."""
+    backend: str = request.param
+    if backend == "postgresql":
+        require_postgres(_postgres_ok)
+    with started_platform(backend, tmp_path_factory.mktemp(f"platform-{backend}")) as running:
         yield running
