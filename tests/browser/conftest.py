@@ -221,32 +221,36 @@ class ConsoleData:
     resource_id: str
     resource_name: str
     request_id: str
+    grant_id: str
 
 
 @pytest.fixture(scope="session")
 def console_data(platform: RunningPlatform) -> ConsoleData:
-    """Two departments, a published resource of one, and the other's share request for it,
-    left open: what the 数据目录 and 共享申请 pages list (created once per platform)."""
+    """A published resource of one department, another department's share request for it left
+    open, and a third's approved into a grant: what 数据目录 and 共享申请 list (once per
+    platform)."""
     return seed_console_data(platform)
 
 
 def seed_console_data(platform: RunningPlatform) -> ConsoleData:
     bureau = platform.headers()
     suffix = uuid.uuid4().hex[:5].upper()
-    provider, requester = f"B{suffix}P", f"B{suffix}R"
+    provider, requester, holder = (f"B{suffix}{role}" for role in "PRH")
 
     def call(method: str, path: str, headers: dict[str, str], **kw: Any) -> httpx.Response:
         return httpx.request(method, f"{platform.url}{path}", headers=headers, timeout=15, **kw)
 
-    def client_of(code: str) -> dict[str, str]:
-        made = call("POST", "/api/catalog/departments", bureau, json={"code": code, "name": code})
+    def client_of(code: str, name: str) -> dict[str, str]:
+        made = call("POST", "/api/catalog/departments", bureau, json={"code": code, "name": name})
         assert made.status_code == 201, made.text
-        body = {"name": f"{code} 业务系统", "roles": ["department"], "department": code}
+        body = {"name": f"{name}业务系统", "roles": ["department"], "department": code}
         client = call("POST", "/api/gateway/clients", bureau, json=body)
         assert client.status_code == 201, client.text
         return platform.headers(client.json()["client_id"], client.json()["client_secret"])
 
-    own, other = client_of(provider), client_of(requester)
+    own = client_of(provider, f"区市场监管局{suffix}")
+    asking = {requester: client_of(requester, f"区商务委{suffix}")}
+    asking[holder] = client_of(holder, f"区税务局{suffix}")
     base = f"/api/catalog/departments/{provider}"
     duty = {"code": "DU1", "name": "市场主体登记", "legal_basis": "《市场主体登记管理条例》第三条"}
     assert call("POST", f"{base}/duties", own, json=duty).status_code == 201
@@ -283,24 +287,31 @@ def seed_console_data(platform: RunningPlatform) -> ConsoleData:
     published = call("POST", f"/api/catalog/resources/{rid}/publish", bureau)
     assert published.status_code == 200, published.text
 
-    ask = {
-        "resource_id": rid,
-        "requester": requester,
-        "legal_basis": "《上海市公共数据和一网通办管理办法》第二十五条",
-        "scenario": "企业开办核验",
-        "fields": ["credit_code", "name"],
-        "method": "api",
-        "valid_until": (date.today() + timedelta(days=365)).isoformat(),
-        "attestation": True,
-    }
-    deadline = time.monotonic() + 30
-    while True:  # 404 until sharing's read model has the publication (through the broker)
-        made = call("POST", "/api/sharing/requests", other, json=ask)
-        if made.status_code == 201 or time.monotonic() > deadline:
-            break
-        time.sleep(0.3)
-    assert made.status_code == 201, made.text
-    return ConsoleData(provider, requester, rid, name, str(made.json()["id"]))
+    requests: dict[str, str] = {}
+    for code, headers in asking.items():
+        ask = {
+            "resource_id": rid,
+            "requester": code,
+            "legal_basis": "《上海市公共数据和一网通办管理办法》第二十五条",
+            "scenario": "企业开办核验",
+            "fields": ["credit_code", "name"],
+            "method": "api",
+            "valid_until": (date.today() + timedelta(days=365)).isoformat(),
+            "attestation": True,
+        }
+        deadline = time.monotonic() + 30
+        while True:  # 404 until sharing's read model has the publication (through the broker)
+            made = call("POST", "/api/sharing/requests", headers, json=ask)
+            if made.status_code == 201 or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        assert made.status_code == 201, made.text
+        requests[code] = str(made.json()["id"])
+    approved = call("POST", f"/api/sharing/requests/{requests[holder]}/approve", own)
+    assert approved.status_code == 200, approved.text
+    return ConsoleData(
+        provider, requester, rid, name, requests[requester], str(approved.json()["grant_id"])
+    )
 
 
 #: axe-core's impacts that fail a page; "moderate" and "minor" are printed, not failed.

@@ -45,7 +45,7 @@ PAGES = [
         "/console/sharing",
         "共享申请",
         "共享申请",
-        ("{request_id}", "{resource_id}", "{provider}"),
+        ("{request_id}", "{resource_id}", "{grant_id}", "区市场监管局"),
     ),
     ConsolePage("totp", "/console/totp", "绑定动态验证码", "绑定动态验证码", ("6 位动态码",)),
 ]
