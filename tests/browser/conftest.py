@@ -154,14 +154,20 @@ def session_cookies(context: BrowserContext) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def staff_user(platform: RunningPlatform) -> Callable[..., StaffAccount]:
-    """``staff_user("department", department="D001")``: a staff user registered by the bureau
-    (``POST /api/gateway/users``) with a known password, ready to sign in."""
+    """``staff_user("department", department="D001", password="…")``: a staff user registered by
+    the bureau (``POST /api/gateway/users``) with that password (a random one if not given; at
+    least 12 characters), ready to sign in. No roles: ``bureau``."""
     bureau = platform.headers()
 
-    def register(*roles: str, department: str | None = None) -> StaffAccount:
+    def register(
+        *roles: str,
+        department: str | None = None,
+        password: str | None = None,
+        username: str | None = None,
+    ) -> StaffAccount:
         account = StaffAccount(
-            username=f"staff-{uuid.uuid4().hex[:10]}",
-            password=uuid.uuid4().hex[:STAFF_PASSWORD_LENGTH],
+            username=username or f"staff-{uuid.uuid4().hex[:10]}",
+            password=password or uuid.uuid4().hex[:STAFF_PASSWORD_LENGTH],
             roles=roles or ("bureau",),
             department=department,
         )
@@ -322,6 +328,7 @@ def accessibility_violations(page: Page) -> tuple[list[str], list[str]]:
     """axe-core (bundled by axe-playwright-python) run in the page as it stands: the violations
     that fail (serious, critical) and the rest, one line each with the offending elements."""
     results = Axe().run(page)
+    assert results.response["passes"], "axe-core checked nothing on the page"
     failing: list[str] = []
     others: list[str] = []
     for violation in results.response["violations"]:

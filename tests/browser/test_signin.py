@@ -7,7 +7,15 @@ from collections.abc import Callable
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .conftest import DEV_BUREAU, ON_MAKE_RUN, BrowserLog, StaffAccount, session_cookies, sign_in
+from .conftest import (
+    DEV_BUREAU,
+    ON_MAKE_RUN,
+    BrowserLog,
+    StaffAccount,
+    accessibility_violations,
+    session_cookies,
+    sign_in,
+)
 
 pytestmark = ON_MAKE_RUN
 
@@ -44,6 +52,8 @@ def test_a_wrong_password_does_not_sign_in(
     expect(page).to_have_url(re.compile(r"/console/login$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("员工登录")
     assert session_cookies(context) == []
+    failing, _ = accessibility_violations(page)  # the page with its error message
+    assert failing == [], "\n".join(failing)
     page.goto("/console")
     expect(page).to_have_url(re.compile(r"/console/login"))
 
@@ -54,6 +64,7 @@ def test_a_department_staff_user_signs_in_with_the_password_the_bureau_set(
     signed_in = page_as("department", department="D001")
 
     expect(signed_in.get_by_text("角色：部门；部门：D001")).to_be_visible()
+    expect(signed_in.get_by_role("banner")).to_contain_text("当前用户：staff-")
 
 
 def test_signing_out_ends_the_session(
