@@ -55,6 +55,11 @@ def require_chromium() -> None:
     pytest.skip(message)
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture: a machine without the browser should not start the platform first."""
+    require_chromium()
+
+
 @pytest.fixture(scope="module")
 def browser(platform: RunningPlatform) -> Iterator[Browser]:
     """One Chromium per test module. Not per session: Playwright's sync API keeps its event loop
@@ -70,14 +75,24 @@ def browser(platform: RunningPlatform) -> Iterator[Browser]:
         launched.close()
 
 
+SCREENSHOTS = pytest.StashKey[Path]()
+
+
 @pytest.fixture(scope="session")
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def screenshots(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``PDP_BROWSER_SCREENSHOTS`` if set (CI keeps it as an artefact), else a directory under
-    pytest's base temporary directory; printed by every test that writes there."""
+    pytest's base temporary directory; named at the end of the run's output."""
     named = os.environ.get("PDP_BROWSER_SCREENSHOTS")
     folder = Path(named) if named else tmp_path_factory.mktemp("screenshots")
     folder.mkdir(parents=True, exist_ok=True)
+    request.config.stash[SCREENSHOTS] = folder
     return folder
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    folder = config.stash.get(SCREENSHOTS, None)
+    if folder is not None:
+        terminalreporter.write_line(f"console screenshots: {folder}")
 
 
 @dataclass
