@@ -123,7 +123,14 @@ def browser_log() -> BrowserLog:
 
 @pytest.fixture
 def context(browser: Browser, platform: RunningPlatform) -> Iterator[BrowserContext]:
-    """A fresh browser profile per test (no cookies carried over), Chinese, laptop-sized."""
+    """A fresh browser profile per test (no cookies carried over)."""
+    fresh = new_context(browser, platform)
+    yield fresh
+    fresh.close()
+
+
+def new_context(browser: Browser, platform: RunningPlatform) -> BrowserContext:
+    """A browser profile as a Changning officer's: Chinese, Shanghai time, a laptop screen."""
     fresh = browser.new_context(
         base_url=platform.url,
         locale="zh-CN",
@@ -131,8 +138,7 @@ def context(browser: Browser, platform: RunningPlatform) -> Iterator[BrowserCont
         viewport={"width": 1366, "height": 768},
     )
     fresh.set_default_timeout(15_000)
-    yield fresh
-    fresh.close()
+    return fresh
 
 
 @pytest.fixture
@@ -216,7 +222,7 @@ def page_as(
 
     def open_as(*roles: str, department: str | None = None) -> Page:
         account = staff_user(*roles, department=department)
-        fresh = browser.new_context(base_url=platform.url, locale="zh-CN")
+        fresh = new_context(browser, platform)
         contexts.append(fresh)
         opened = fresh.new_page()
         browser_log.watch(opened)
