@@ -21,7 +21,14 @@ from typing import Any
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Cookie,
+    Page,
+    sync_playwright,
+)
 
 from pdp_kit.settings import DEV_ADMIN_ID, DEV_ADMIN_SECRET
 from pdp_kit.testing.platform import RunningPlatform
@@ -169,8 +176,9 @@ def sign_in(page: Page, account: StaffAccount, *, expect_success: bool = True) -
         page.wait_for_url("**/console")
 
 
-def session_cookies(context: BrowserContext) -> list[dict[str, Any]]:
-    return [dict(c) for c in context.cookies() if str(c.get("name", "")).endswith("pdp_console")]
+def session_cookies(context: BrowserContext) -> list[Cookie]:
+    """The console's session cookie (``pdp_console``, or ``__Host-pdp_console`` over HTTPS)."""
+    return [cookie for cookie in context.cookies() if cookie["name"].endswith("pdp_console")]
 
 
 @pytest.fixture

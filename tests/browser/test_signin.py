@@ -70,6 +70,8 @@ def test_a_department_staff_user_signs_in_with_the_password_the_bureau_set(
 def test_signing_out_ends_the_session(
     bureau_page: Page, context: BrowserContext, browser_log: BrowserLog
 ) -> None:
+    [cookie] = session_cookies(context)
+
     bureau_page.get_by_role("button", name="退出登录").click()
 
     expect(bureau_page).to_have_url(re.compile(r"/console/login$"))
@@ -78,3 +80,7 @@ def test_signing_out_ends_the_session(
     expect(bureau_page).to_have_url(re.compile(r"/console/login"))
     expect(bureau_page.get_by_role("heading", level=1)).to_have_text("员工登录")
     assert browser_log.errors == []
+
+    context.add_cookies([cookie])  # the old cookie, kept by someone: the session ended for good
+    bureau_page.goto("/console")
+    expect(bureau_page).to_have_url(re.compile(r"/console/login"))
