@@ -32,8 +32,15 @@ run: install  ## the whole platform: broker, services, gateway on PDP_GATEWAY_PO
 demo: install  ## load a demo Changning district into the running platform (PDP_GATEWAY_URL)
 	$(VENV)/pdp-demo
 
+# Tests that start the whole platform (a dozen processes each) run one at a time after the rest,
+# which run on PYTEST_WORKERS processes: two platforms starting at once on two cores miss their
+# readiness deadlines.
+PYTEST_WORKERS ?= 2
+PLATFORM_TESTS := tests/e2e $(wildcard tests/browser)
+
 test: install  ## the whole suite, on SQLite and PostgreSQL, with the embedded broker
-	$(VENV)/pytest
+	$(VENV)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(addprefix --ignore=,$(PLATFORM_TESTS))
+	$(VENV)/pytest $(PLATFORM_TESTS)
 
 test-quick: install  ## SQLite only, no broker tests
 	$(VENV)/pytest --backends sqlite -m "not broker"
