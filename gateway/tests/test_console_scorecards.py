@@ -79,6 +79,7 @@ async def test_the_trend_has_the_scores_audit_gave_for_each_of_the_last_six_mont
     assert asked == MONTHS
     chart = trend_chart(page.text)
     assert chart["categories"] == MONTHS
+    assert chart["max"] == 100  # scores run 0-100
     assert {s["name"]: s["data"] for s in chart["series"]} == {
         "区民政局（D003）": [50, 55, 60, 65, 70, 75],
         "区教育局（D002）": [None, None, None, 10, 11, 12],

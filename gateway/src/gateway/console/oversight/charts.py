@@ -12,15 +12,25 @@ from gateway.console.views.service import department
 
 
 def chart(
-    kind: str, title: str, categories: list[str], series: dict[str, list[Any]], unit: str = ""
+    kind: str,
+    title: str,
+    categories: list[str],
+    series: dict[str, list[Any]],
+    *,
+    unit: str = "",
+    top: float | None = None,
 ) -> dict[str, Any]:
-    return {
+    """``top``: the value axis runs from 0 to it (scores: 100), else ECharts fits it."""
+    spec: dict[str, Any] = {
         "kind": kind,
         "title": title,
         "unit": unit,
         "categories": categories,
         "series": [{"name": name, "data": data} for name, data in series.items()],
     }
+    if top is not None:
+        spec["max"] = top
+    return spec
 
 
 def health_charts(platform: PlatformHealth) -> dict[str, dict[str, Any]]:
@@ -38,7 +48,7 @@ def health_charts(platform: PlatformHealth) -> dict[str, dict[str, Any]]:
             "各服务 p95 延迟（毫秒，自启动以来）",
             list(latency),
             {"p95": list(latency.values())},
-            "ms",
+            unit="ms",
         )
     lag = {
         f"{service.label} · {consumer.group} · {consumer.topic}": consumer.lag
@@ -60,5 +70,6 @@ def trend_chart(trend: Trend, names: dict[str, str]) -> dict[str, Any] | None:
         "部门考核得分趋势",
         trend.periods,
         {department(names, code): scores for code, scores in trend.scores.items()},
-        "分",
+        unit="分",
+        top=100,
     )

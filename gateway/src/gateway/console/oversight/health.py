@@ -203,6 +203,7 @@ def service_row(service: ServiceHealth) -> dict[str, Any]:
         "label": service.label,
         "status": STATUS_LABELS.get(service.status, service.status),
         "up": service.up,
+        "tone": {"ready": "ok", "degraded": "warn"}.get(service.status, "error"),
         "database": check_label(service.checks.get("database")),
         "broker": check_label(service.checks.get("broker")),
         "outbox_backlog": count(reading.outbox_backlog),

@@ -1,7 +1,7 @@
 /* The console's charts: every element with data-chart="<id>" is drawn by ECharts from the JSON
    block <script type="application/json" id="<id>"> on the same page (no inline script: the CSP
    allows scripts from the gateway only). Chart data: {kind: "bar"|"line", title, unit,
-   categories: [...], series: [{name, data: [...]}]}. The same figures are in the page's tables. */
+   categories: [...], series: [{name, data: [...]}], max?}. The same figures are in the page's tables. */
 (function () {
   "use strict";
 
@@ -9,7 +9,14 @@
     var unit = spec.unit ? " " + spec.unit : "";
     var horizontal = spec.kind === "bar";
     var valueAxis = { type: "value", axisLabel: { formatter: "{value}" + unit } };
-    var categoryAxis = { type: "category", data: spec.categories, axisLabel: { interval: 0 } };
+    if (typeof spec.max === "number") {
+      valueAxis.min = 0;
+      valueAxis.max = spec.max;
+    }
+    // Bars run down the page in the table's order.
+    var categoryAxis = {
+      type: "category", data: spec.categories, axisLabel: { interval: 0 }, inverse: horizontal
+    };
     return {
       animation: false,
       // Drawn on the canvas: an HTML tooltip would need inline styles, which the CSP refuses.
