@@ -14,7 +14,7 @@ endif
 UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 VENV := .venv/bin
 
-.PHONY: install run demo test test-quick lint fmt bench migration backup restore clean
+.PHONY: install run demo test test-quick lint fmt bench bench-quick migration backup restore clean
 
 $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -55,8 +55,11 @@ fmt: install
 	$(VENV)/ruff check --fix .
 	$(VENV)/ruff format .
 
-bench: install  ## benchmarks: figures printed as ratios against a same-run baseline
-	@for script in bench/bench_*.py; do echo "== $$script"; $(VENV)/python $$script || exit 1; done
+bench: install  ## every benchmark (about an hour), one table of figures beside same-run baselines, JSON in bench/results/
+	$(VENV)/python bench/run_all.py
+
+bench-quick: install  ## the benchmarks at small sizes: do they all still run (a few minutes)
+	$(VENV)/python bench/run_all.py --quick
 
 migration: install  ## make migration SERVICE=catalog MESSAGE="what changed"
 	$(VENV)/python -m pdp_kit.migrations $(SERVICE) "$(MESSAGE)"
