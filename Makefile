@@ -14,7 +14,7 @@ endif
 UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 VENV := .venv/bin
 
-.PHONY: install run demo test test-quick lint fmt bench migration backup restore clean
+.PHONY: install run demo test test-quick lint fmt bench bench-quick migration backup restore clean
 
 $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -32,8 +32,15 @@ run: install  ## the whole platform: broker, services, gateway on PDP_GATEWAY_PO
 demo: install  ## load a demo Changning district into the running platform (PDP_GATEWAY_URL)
 	$(VENV)/pdp-demo
 
+# Tests that start the whole platform (a dozen processes each) run one at a time after the rest,
+# which run on PYTEST_WORKERS processes: two platforms starting at once on two cores miss their
+# readiness deadlines.
+PYTEST_WORKERS ?= 2
+PLATFORM_TESTS := tests/e2e $(wildcard tests/browser)
+
 test: install  ## the whole suite, on SQLite and PostgreSQL, with the embedded broker
-	$(VENV)/pytest
+	$(VENV)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(addprefix --ignore=,$(PLATFORM_TESTS))
+	$(VENV)/pytest $(PLATFORM_TESTS)
 
 test-quick: install  ## SQLite only, no broker tests
 	$(VENV)/pytest --backends sqlite -m "not broker"
@@ -48,8 +55,11 @@ fmt: install
 	$(VENV)/ruff check --fix .
 	$(VENV)/ruff format .
 
-bench: install  ## benchmarks: figures printed as ratios against a same-run baseline
-	@for script in bench/bench_*.py; do echo "== $$script"; $(VENV)/python $$script || exit 1; done
+bench: install  ## every benchmark (about an hour), one table of figures beside same-run baselines, JSON in bench/results/
+	$(VENV)/python bench/run_all.py
+
+bench-quick: install  ## the benchmarks at small sizes: do they all still run (a few minutes)
+	$(VENV)/python bench/run_all.py --quick
 
 migration: install  ## make migration SERVICE=catalog MESSAGE="what changed"
 	$(VENV)/python -m pdp_kit.migrations $(SERVICE) "$(MESSAGE)"

@@ -7,13 +7,17 @@ machine still gives a true comparison.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import sys
 import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -22,6 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from pdp_kit.db import create_engine
 from pdp_kit.migrations import apply_migrations
 
+#: Where ``report`` and ``verdict`` append their results as JSON lines, when set (run_all.py).
+RESULTS_ENV = "PDP_BENCH_RESULTS"
 POSTGRES = os.environ.get(
     "PDP_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
@@ -83,12 +89,43 @@ class Stopwatch:
         self.seconds = time.perf_counter() - self.started
 
 
-def report(title: str, rows: list[tuple[str, float, str]], *, baseline: str) -> None:
-    """Print ``name  value unit  ratio-to-baseline`` lines."""
-    base = dict((name, value) for name, value, _ in rows)[baseline]
+@dataclass(frozen=True)
+class Figure:
+    """One measured line of a table: a value and, where a load was run, its latencies."""
+
+    name: str
+    value: float
+    unit: str
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+
+
+def report(
+    title: str, rows: list[tuple[str, float, str] | Figure], *, baseline: str
+) -> list[Figure]:
+    """Print ``name  value unit  ratio-to-baseline`` lines (and p50/p99 where measured), and
+    record the table for ``run_all.py`` when it asked for results (``PDP_BENCH_RESULTS``)."""
+    figures = [row if isinstance(row, Figure) else Figure(*row) for row in rows]
+    base = {figure.name: figure.value for figure in figures}[baseline]
     print(f"\n{title}")
-    for name, value, unit in rows:
-        print(f"  {name:<44} {value:>12,.1f} {unit:<10} {value / base:>6.2f}× {baseline}")
+    for figure in figures:
+        latency = ""
+        if figure.p50_ms is not None:
+            latency = f"  p50 {figure.p50_ms:7.2f} ms"
+        if figure.p99_ms is not None:
+            latency += f"  p99 {figure.p99_ms:7.2f} ms"
+        print(
+            f"  {figure.name:<44} {figure.value:>12,.1f} {figure.unit:<12} "
+            f"{figure.value / base:>6.2f}× baseline{latency}"
+        )
+    _record(
+        {
+            "table": title,
+            "baseline": baseline,
+            "rows": [{**asdict(f), "ratio": f.value / base} for f in figures],
+        }
+    )
+    return figures
 
 
 async def wait_until(check, *, timeout: float, every: float = 0.05) -> None:  # type: ignore[no-untyped-def]
@@ -100,5 +137,15 @@ async def wait_until(check, *, timeout: float, every: float = 0.05) -> None:  # 
 
 
 def verdict(figure: str, goal: str, met: bool) -> None:
-    """One line per goal of issue 6: the figure, the goal, and whether this run met it."""
+    """One line per goal: the figure, the goal, and whether this run met it."""
     print(f"  {figure:<58} goal {goal:<28} {'MET' if met else 'NOT MET'}")
+    _record({"verdict": figure, "goal": goal, "met": met})
+
+
+def _record(entry: dict[str, Any]) -> None:
+    """Append ``entry`` to the JSON-lines file ``run_all.py`` reads, with the script's name."""
+    target = os.environ.get(RESULTS_ENV)
+    if target:
+        script = Path(sys.argv[0]).stem
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"script": script, **entry}, ensure_ascii=False) + "\n")

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
-from _support import migrated_database
+from _support import migrated_database, report, verdict
 from sqlalchemy import insert
 from stdnum.cn import ric, uscc
 
@@ -242,17 +242,22 @@ async def bench() -> None:
         seconds = await run_http(url, resource_id, records)
         results["http"].append(seconds)
         print(f"  round 1 http  : {RECORDS / seconds:10,.0f} records/s", flush=True)
-        bare = RECORDS / min(results["bare"])
-        print(f"bare SQLAlchemy Core insert : {bare:10,.0f} records/s (best of 2)")
-        for name, label in (
-            ("ingest", "platform ingest (service)"),
-            ("http", "platform ingest (HTTP)"),
-        ):
-            rate = RECORDS / min(results[name])
-            print(
-                f"{label:28}: {rate:10,.0f} records/s = {rate / bare:.0%} of bare"
-                " (goal: at least 50%)"
-            )
+        figures = report(
+            f"Catalog ingest of {RECORDS:,} records ({engine.url.get_backend_name()}, best of 2)",
+            [
+                (label, RECORDS / min(results[name]), "records/s")
+                for name, label in (
+                    ("bare", "bare SQLAlchemy Core insert (baseline)"),
+                    ("ingest", "platform ingest (service)"),
+                    ("http", "platform ingest (HTTP)"),
+                )
+            ],
+            baseline="bare SQLAlchemy Core insert (baseline)",
+        )
+        bare = figures[0].value
+        for figure in figures[1:]:
+            ratio = figure.value / bare
+            verdict(f"{figure.name}: {ratio:.0%} of bare", "≥ 50 %", ratio >= 0.5)
 
 
 def main() -> None:

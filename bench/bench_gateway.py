@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from _support import scratch_database
+from _support import Figure, report, scratch_database, verdict
 
 CONNECTIONS = 16
 GOALS = {"hello": 0.45, "database": 0.8}
@@ -232,32 +232,46 @@ async def measure(seconds: float) -> None:
                                 port, path, token, seconds=seconds, connections=connections
                             )
                             results.setdefault((kind, route, connections), []).append(result)
-    print(f"\ngateway vs direct, {CONNECTIONS} connections, {seconds:g} s per figure, 2 rounds")
     for kind in paths:
         direct = results[(kind, "direct", CONNECTIONS)]
         through = results[(kind, "gateway", CONNECTIONS)]
         single_direct = results[(kind, "direct", 1)]
         single_through = results[(kind, "gateway", 1)]
-        print(f"\n  {kind} GET {paths[kind]}")
         for route, rows in (("direct", direct), ("gateway", through)):
-            for n, row in enumerate(rows, 1):
-                print(
-                    f"    {route:<8} round {n}: {row.requests_per_second:>8,.0f} req/s  "
-                    f"p50 {row.p50_ms:6.2f} ms  p99 {row.p99_ms:6.2f} ms  errors {row.errors}"
-                )
+            errors = sum(row.errors for row in rows)
+            if errors:
+                print(f"  {kind} {route}: {errors} requests failed")
+        report(
+            f"{kind} GET {paths[kind]}: gateway vs direct, {CONNECTIONS} connections "
+            f"(p50 at 1 connection), {seconds:g} s a figure, median of 2 rounds",
+            [
+                _figure("direct (baseline)", direct, single_direct),
+                _figure("through the gateway", through, single_through),
+            ],
+            baseline="direct (baseline)",
+        )
         pairs = zip(direct, through, strict=True)
-        ratios = [g.requests_per_second / d.requests_per_second for d, g in pairs]
-        added = [g.p50_ms - d.p50_ms for d, g in zip(single_direct, single_through, strict=True)]
+        ratio = statistics.median(g.requests_per_second / d.requests_per_second for d, g in pairs)
+        added = statistics.median(
+            g.p50_ms - d.p50_ms for d, g in zip(single_direct, single_through, strict=True)
+        )
         goal = GOALS[kind]
-        print(
-            f"    throughput gateway/direct: {', '.join(f'{r:.2f}×' for r in ratios)}"
-            f"  (goal ≥ {goal}×: {'met' if statistics.median(ratios) >= goal else 'NOT met'})"
+        verdict(f"{kind}: gateway / direct {ratio:.2f}×", f"≥ {goal}×", ratio >= goal)
+        verdict(
+            f"{kind}: p50 added at 1 connection {added:.2f} ms",
+            f"≤ {P50_ADDED_GOAL_MS} ms",
+            added <= P50_ADDED_GOAL_MS,
         )
-        print(
-            f"    p50 added at 1 connection: {', '.join(f'{a:.2f} ms' for a in added)}"
-            f"  (goal ≤ {P50_ADDED_GOAL_MS} ms: "
-            f"{'met' if statistics.median(added) <= P50_ADDED_GOAL_MS else 'NOT met'})"
-        )
+
+
+def _figure(name: str, many: list[Result], one: list[Result]) -> Figure:
+    return Figure(
+        name,
+        statistics.median(r.requests_per_second for r in many),
+        "req/s",
+        p50_ms=statistics.median(r.p50_ms for r in one),
+        p99_ms=statistics.median(r.p99_ms for r in many),
+    )
 
 
 def main() -> None:

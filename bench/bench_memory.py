@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 import httpx
-from _support import verdict
+from _support import report, verdict
 from bench_sharing_data_calls import running_platform, set_up, walk
 
 GOAL_BYTES = 1.5 * 1024**3
@@ -53,9 +53,14 @@ def main() -> None:
             _, grant, holder = set_up(gateway)
             walk(gateway, f"/api/sharing/grants/{grant}/data", holder, None)
         worked, _ = tree_rss(pid)
-    print(f"\nResident memory of make run's {processes} processes (SQLite, embedded broker)")
-    print(f"  {'ready, idle (baseline)':<44} {idle / 1024**2:>9,.0f} MiB")
-    print(f"  {'after 10,000 records published and walked':<44} {worked / 1024**2:>9,.0f} MiB")
+    report(
+        f"Resident memory of make run's {processes} processes (SQLite, embedded broker)",
+        [
+            ("ready, idle (baseline)", idle / 1024**2, "MiB"),
+            ("after 10,000 records published and walked", worked / 1024**2, "MiB"),
+        ],
+        baseline="ready, idle (baseline)",
+    )
     verdict(
         f"after the work: {worked / 1024**3:.2f} GiB",
         f"< {GOAL_BYTES / 1024**3:.1f} GiB",

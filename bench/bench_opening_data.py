@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _support import report
+from _support import report, verdict
 from bench_sharing_data_calls import department, ok, running_platform, token
 from stdnum.cn import ric
 
@@ -191,8 +191,9 @@ def main() -> None:
         baseline="every field kept (baseline)",
     )
     ratio = masked_rate / plain_rate
-    verdict = "MET" if ratio >= GOAL else "NOT MET"
-    print(f"  masking costs {100 * (1 - ratio):.0f} %; goal < {100 * (1 - GOAL):.0f} %: {verdict}")
+    verdict(
+        f"masking costs {100 * (1 - ratio):.0f} %", f"< {100 * (1 - GOAL):.0f} %", ratio >= GOAL
+    )
 
 
 if __name__ == "__main__":

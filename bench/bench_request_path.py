@@ -21,7 +21,14 @@ from pathlib import Path
 
 import httpx
 from _load import Load, cpu_seconds, free_port, hammer, serve
-from _support import POSTGRES, postgres_reachable, scratch_database, verdict
+from _support import (
+    POSTGRES,
+    Figure,
+    postgres_reachable,
+    report,
+    scratch_database,
+    verdict,
+)
 from sqlalchemy import text
 
 from catalog.main import definition
@@ -113,19 +120,26 @@ async def request_path(seconds: float) -> None:
     (bare, bare_one, bare_cpu) = results["bare"]
     (service, service_one, service_cpu) = results["service"]
     backend = "postgresql" if url.startswith("postgresql") else "sqlite"
-    print(f"\nGET one department by code ({backend}, uvicorn; 16 connections, then 1)")
-    for name, many, one, cpu in (
-        ("bare FastAPI + SQLModel (baseline)", bare, bare_one, bare_cpu),
-        ("catalog service", service, service_one, service_cpu),
-    ):
-        print(
-            f"  {name:<36} {many.rate:7,.0f} req/s  p50@1 {one.p50:5.2f} ms  "
-            f"server CPU {cpu:5.2f} ms/request"
-        )
+    report(
+        f"GET one department by code ({backend}, uvicorn; 16 connections, p50 at 1)",
+        [
+            Figure(
+                "bare FastAPI + SQLModel (baseline)",
+                bare.rate,
+                "req/s",
+                bare_one.p50,
+                bare.percentile(99),
+            ),
+            Figure(
+                "catalog service", service.rate, "req/s", service_one.p50, service.percentile(99)
+            ),
+        ],
+        baseline="bare FastAPI + SQLModel (baseline)",
+    )
     ratio, extra = service.rate / bare.rate, service_one.p50 - bare_one.p50
     verdict(f"service / bare requests/s: {ratio:.2f}×", f"≥ {RATE_GOAL}×", ratio >= RATE_GOAL)
     verdict(f"p50 at 1 connection: {extra:+.2f} ms", f"≤ +{P50_GOAL_MS} ms", extra <= P50_GOAL_MS)
-    print(f"  (server CPU per request, service / bare: {service_cpu / bare_cpu:.2f}×)")
+    print(f"  (server CPU per request: bare {bare_cpu:.2f} ms, service {service_cpu:.2f} ms)")
 
 
 def _keep_best(
@@ -177,14 +191,18 @@ async def sqlite_under_make_run(seconds: float) -> None:
             busy = await hammer(port, path, headers=auth, connections=16, seconds=seconds)
             stop.set()
             written = await writing
-    print("\nThe same GET on SQLite, make run's process layout (relay, consumers, sweeps on)")
-    print(
-        f"  {'no writer (baseline)':<40} {quiet.rate:8,.0f} req/s  p99 "
-        f"{quiet.percentile(99):7.1f} ms"
-    )
-    print(
-        f"  {f'a writer beside it ({written / seconds:,.0f} writes/s)':<40} {busy.rate:8,.0f} "
-        f"req/s  p99 {busy.percentile(99):7.1f} ms"
+    report(
+        "The same GET on SQLite, make run's process layout (relay, consumers, sweeps on)",
+        [
+            Figure("no writer (baseline)", quiet.rate, "req/s", p99_ms=quiet.percentile(99)),
+            Figure(
+                f"a writer beside it ({written / seconds:,.0f} writes/s)",
+                busy.rate,
+                "req/s",
+                p99_ms=busy.percentile(99),
+            ),
+        ],
+        baseline="no writer (baseline)",
     )
     p99 = busy.percentile(99)
     verdict(f"p99 beside the writer: {p99:.1f} ms", f"< {P99_GOAL_MS:.0f} ms", p99 < P99_GOAL_MS)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _support import report
+from _support import report, verdict
 from stdnum.cn import uscc
 
 from pdp_kit.broker import free_port
@@ -273,8 +273,7 @@ def main() -> None:
         baseline="catalog internal endpoint, direct (baseline)",
     )
     ratio = gateway_rate / direct_rate
-    verdict = "met" if ratio >= GOAL else "NOT met"
-    print(f"  ratio {ratio:.2f}× direct; goal ≥ {GOAL}× direct: {verdict}")
+    verdict(f"data call / direct read {ratio:.2f}×", f"≥ {GOAL}× direct", ratio >= GOAL)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from gateway.clients.bootstrap import bootstrap_client, internal_clients
 from gateway.clients.routes import router as clients_router
 from gateway.clients.states import client_states
 from gateway.console.auth import install_console
+from gateway.console.oversight.routes import router as console_oversight_router
 from gateway.console.routes import router as console_router
 from gateway.console.views.routes import router as console_views_router
 from gateway.edge.guard import edge, rate_buckets
@@ -42,6 +43,7 @@ definition = ServiceDefinition(
         proxy_router,
         console_router,
         console_views_router,
+        console_oversight_router,
         frontdoor_router,
     ),
     # Entered in order, left in reverse: the network log's last flush runs while the database

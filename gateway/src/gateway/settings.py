@@ -115,6 +115,8 @@ class GatewaySettings(ServiceSettings, MunicipalSettings):
     console_idle_seconds: int = Field(default=30 * 60, ge=1)
     #: How long a console page waits for a service it reads (then it says so, in Chinese).
     console_upstream_timeout_seconds: float = Field(default=10.0, gt=0)
+    #: How long the health page waits for a service's /readyz and /metrics (then: 不可用).
+    console_scrape_timeout_seconds: float = Field(default=2.0, gt=0)
     console_cookie_secure: bool | None = Field(
         default=None, description="Secure cookies; on everywhere but in dev when unset."
     )

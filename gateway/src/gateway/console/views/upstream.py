@@ -36,9 +36,10 @@ SERVICE_NAMES = {
 class UpstreamFailed(Exception):
     """The service could not be read; ``message`` says why, in Chinese, for the page."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.status = status  # the service's answer, when it gave one
 
 
 def staff_token(issuer: TokenIssuer, staff: Staff) -> str:
@@ -79,7 +80,7 @@ async def read_as_staff(
         raise UpstreamFailed(f"{name}暂时无法访问，请稍后再试。") from exc
     if status != 200:
         log.warning("console: %s%s answered %s", service, path, status)
-        raise UpstreamFailed(f"{name}返回错误（{status}）：{_reason(body)}")
+        raise UpstreamFailed(f"{name}返回错误（{status}）：{_reason(body)}", status=status)
     try:
         data = json.loads(body)
     except ValueError as exc:
