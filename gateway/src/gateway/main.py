@@ -6,6 +6,8 @@ from fastapi import FastAPI
 from gateway.clients.bootstrap import bootstrap_client, internal_clients
 from gateway.clients.routes import router as clients_router
 from gateway.clients.states import client_states
+from gateway.clocks.metrics import open_clocks_metric
+from gateway.clocks.routes import router as clocks_router
 from gateway.console.auth import install_console
 from gateway.console.oversight.routes import router as console_oversight_router
 from gateway.console.routes import router as console_router
@@ -44,6 +46,7 @@ definition = ServiceDefinition(
         console_router,
         console_views_router,
         console_oversight_router,
+        clocks_router,
         frontdoor_router,
     ),
     # Entered in order, left in reverse: the network log's last flush runs while the database
@@ -59,6 +62,7 @@ definition = ServiceDefinition(
         upstream_session,
         network_log,
         municipal_adapters,
+        open_clocks_metric,
     ),
     readiness=(upstream_readiness,),
 )
