@@ -11,6 +11,7 @@ from gateway.console.auth import CurrentStaff
 from gateway.console.pages import render
 from gateway.console.views.routes import page_url
 from pdp_kit.db import SessionDep
+from pdp_kit.errors import DomainError
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -25,10 +26,19 @@ async def clocks_page(
     page: Annotated[int, Query(ge=1, le=100_000, description="页码")] = 1,
 ) -> Response:
     """Running clocks, soonest due first, with working days left and overdue ones marked."""
-    board = await service.open_clocks(
-        session, principal=staff.principal, department=department, kind=kind, page=page
-    )
-    departments = await service.departments_with_clocks(session, principal=staff.principal)
+    try:
+        board = await service.open_clocks(
+            session, principal=staff.principal, department=department, kind=kind, page=page
+        )
+        departments = await service.departments_with_clocks(session, principal=staff.principal)
+    except DomainError as refused:  # not this user's board, or a filter it does not know
+        return render(
+            request,
+            "clocks.html",
+            staff=staff,
+            error=refused.detail or refused.title,
+            status_code=refused.status,
+        )
     filters = {"department": department, "kind": kind}
     return render(
         request,
