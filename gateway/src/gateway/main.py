@@ -11,6 +11,7 @@ from gateway.clocks.routes import router as clocks_router
 from gateway.console.auth import install_console
 from gateway.console.oversight.routes import router as console_oversight_router
 from gateway.console.routes import router as console_router
+from gateway.console.views.acting import router as console_acting_router
 from gateway.console.views.routes import router as console_views_router
 from gateway.edge.guard import edge, rate_buckets
 from gateway.edge.metrics import MetricsAccess
@@ -47,6 +48,7 @@ definition = ServiceDefinition(
         console_views_router,
         console_oversight_router,
         clocks_router,
+        console_acting_router,
         frontdoor_router,
     ),
     # Entered in order, left in reverse: the network log's last flush runs while the database
