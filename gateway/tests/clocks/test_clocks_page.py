@@ -124,3 +124,18 @@ async def test_the_board_is_paged(app: FastAPI, staff: Any, browsers: Any) -> No
     assert first.text.count('id="clock-') == PAGE_SIZE and "page=2" in first.text
     assert second.text.count('id="clock-') == 1 and f"req-{PAGE_SIZE:03}" in second.text
     assert "上一页" in second.text and "下一页" not in second.text
+
+
+async def test_the_board_counts_working_days_on_the_operator_calendar_catalog_loads(
+    app: FastAPI, staff: Any, browsers: Any
+) -> None:
+    await two_departments_clocks(app)
+    browser = await signed_in(staff, browsers, username="zhang.wei", roles=["bureau"])
+    before = await browser.http.get("/console/clocks", params={"kind": "resource_review"})
+
+    holiday = catalog.CalendarYearLoaded(year=2026, holidays=[date(2026, 12, 2)], workdays=[])
+    await consume(app, at(holiday, "2026", 0))
+    after = await browser.http.get("/console/clocks", params={"kind": "resource_review"})
+
+    assert "9 个工作日" in before.text
+    assert "8 个工作日" in after.text  # 2 December is now a holiday
