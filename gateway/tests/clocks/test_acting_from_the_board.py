@@ -55,8 +55,10 @@ class Services:
         routes.add_post("/api/sharing/requests/req-1/reject", self.reject_request)
         routes.add_get("/api/catalog/resources/res-9", self.get(lambda: self.resource))
         routes.add_post("/api/catalog/resources/res-9/publish", self.publish)
+        routes.add_post("/api/catalog/resources/res-9/reject", self.reject_resource)
         routes.add_get("/api/catalog/changes/chg-1", self.get(lambda: self.change))
         routes.add_post("/api/catalog/changes/chg-1/extension/approve", self.approve_extension)
+        routes.add_post("/api/catalog/changes/chg-1/extension/refuse", self.refuse_extension)
 
     async def principal(self, request: web.Request) -> Principal:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
@@ -101,6 +103,17 @@ class Services:
                                       "detail": "只有区数据局可以发布数据资源"})  # fmt: skip
         self.resource = {**self.resource, "status": "published"}
         return web.json_response(self.resource)
+
+    async def reject_resource(self, request: web.Request) -> web.Response:
+        await self.principal(request)
+        reason = (self.calls[-1]["body"] or {}).get("reason")
+        self.resource = {**self.resource, "status": "rejected", "rejected_reason": reason}
+        return web.json_response(self.resource)
+
+    async def refuse_extension(self, request: web.Request) -> web.Response:
+        await self.principal(request)
+        self.change = {**self.change, "extension_status": "refused"}
+        return web.json_response(self.change)
 
     async def approve_extension(self, request: web.Request) -> web.Response:
         await self.principal(request)
@@ -257,3 +270,26 @@ async def test_the_bureau_approves_a_change_obligation_s_extension(
     [post] = services.posts()
     assert post["path"] == "/api/catalog/changes/chg-1/extension/approve"
     assert "bureau" in post["principal"].roles
+
+
+async def test_the_bureau_rejects_a_resource_and_refuses_an_extension_with_its_reasons(
+    staff: Any, browsers: Any, services: Services
+) -> None:
+    bureau = await signed_in(staff, browsers, username="zhang.wei", roles=["bureau"])
+    token = await csrf_of(await bureau.http.get("/console/clocks"))
+
+    rejected = await bureau.http.post(
+        "/console/catalog/resources/res-9/reject",
+        data={"csrf_token": token, "reason": "缺少字段说明"},
+    )
+    refused = await bureau.http.post(
+        "/console/catalog/changes/chg-1/extension/refuse",
+        data={"csrf_token": token, "reason": "理由不充分"},
+    )
+
+    assert "已退回第 2 版" in rejected.text and "缺少字段说明" in rejected.text
+    assert "已不同意延期申请，到期日不变。" in refused.text and "未同意" in refused.text
+    assert [(post["path"], post["body"]) for post in services.posts()] == [
+        ("/api/catalog/resources/res-9/reject", {"reason": "缺少字段说明"}),
+        ("/api/catalog/changes/chg-1/extension/refuse", {"reason": "理由不充分"}),
+    ]
