@@ -33,6 +33,7 @@ async def two_departments_clocks(app: FastAPI) -> None:
     )  # fmt: skip
     await consume(
         app,
+        at(catalog.DepartmentCreated(code="D003", name="区民政局"), "D003", 0),
         at(share_request("req-late", provider="D003", due=date(2026, 12, 3)), "req-late", 0),
         at(late, "req-late", 5),
         at(review, "res-d2", 0),
@@ -90,7 +91,9 @@ async def test_the_bureau_sees_every_department_and_filters_by_department_and_ki
 
     assert "req-late" in everything.text and "res-d2" in everything.text
     assert everything.text.index("req-late") < everything.text.index("res-d2")  # soonest first
-    assert '<option value="D002">D002</option>' in everything.text
+    assert '<option value="D002">D002</option>' in everything.text  # catalog did not name it
+    assert '<option value="D003">区民政局（D003）</option>' in everything.text
+    assert "<td>区民政局（D003）</td>" in everything.text
     assert "res-d2" in d002.text and "clock-share_reply-req-late" not in d002.text
     assert "req-late" in replies.text and "clock-resource_review-res-d2" not in replies.text
     assert unknown.status_code == 422 and "未知的时限类型：nonsense" in unknown.text

@@ -12,11 +12,22 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.clocks.ledger import Effect, record
-from gateway.clocks.models import ClockKind
+from gateway.clocks.models import ClockDepartment, ClockKind
 from pdp_contracts import audit, catalog, opening, registry, sharing
 from pdp_kit.events.envelope import Event
 
 K = ClockKind
+
+
+async def when_department_created_keep_its_name(session: AsyncSession, event: Event) -> None:
+    e = event.payload(catalog.DepartmentCreated)
+    known = await session.get(ClockDepartment, e.code)
+    if known is None:
+        session.add(ClockDepartment(code=e.code, name=e.name[:200]))
+    else:
+        known.name = e.name[:200]
+    await session.flush()
+
 
 # --- catalog: resource reviews (Art. 10) ---------------------------------------------------
 

@@ -48,3 +48,13 @@ class LegalClock(GatewayTable, table=True):
     last_event_at: datetime = Field(sa_type=UTCDateTime)
     last_event_type: str = Field(default="", max_length=120)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ClockDepartment(GatewayTable, table=True):
+    """Department code -> name, from catalog's register (``DepartmentCreated``), so the board
+    names who owes each clock without asking catalog on every view."""
+
+    __tablename__ = "clock_department"
+
+    code: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=200)

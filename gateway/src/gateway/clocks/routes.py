@@ -31,6 +31,7 @@ async def clocks_page(
             session, principal=staff.principal, department=department, kind=kind, page=page
         )
         departments = await service.departments_with_clocks(session, principal=staff.principal)
+        names = await service.department_names(session)
     except DomainError as refused:  # not this user's board, or a filter it does not know
         return render(
             request,
@@ -50,11 +51,14 @@ async def clocks_page(
                 "row": row,
                 "kind_label": labels.kind_label(row.kind),
                 "object_page": labels.object_page(row.kind, row.object_id),
+                "department": service.department_label(names, row.department),
             }
             for row in board.rows
         ],
         kinds=[(kind.value, name) for kind, name in labels.KINDS.items()],
-        departments=departments,
+        departments=[(code, service.department_label(names, code)) for code in departments],
+        own_department=board.own_department
+        and service.department_label(names, board.own_department),
         selected=filters,
         next_url=board.has_next
         and page_url("/console/clocks", **filters, page=str(board.page + 1)),

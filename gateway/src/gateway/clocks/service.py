@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from gateway.clocks.models import ClockKind, ClockState, LegalClock
+from gateway.clocks.models import ClockDepartment, ClockKind, ClockState, LegalClock
 from pdp_kit.auth import Principal, Role
 from pdp_kit.calendar import WorkingCalendar
 from pdp_kit.calendar_store import load_calendar
@@ -150,3 +150,16 @@ async def departments_with_clocks(session: AsyncSession, *, principal: Principal
         .order_by(col(LegalClock.department))
     )
     return [code for code in (await session.scalars(query)).all() if code]
+
+
+async def department_names(session: AsyncSession) -> dict[str, str]:
+    """Department code -> name, as catalog registered them."""
+    rows = (await session.scalars(select(ClockDepartment))).all()
+    return {row.code: row.name for row in rows}
+
+
+def department_label(names: dict[str, str], code: str | None) -> str:
+    """``区民政局（D003）``; the code alone for a department catalog has not named (yet)."""
+    if not code:
+        return "—"
+    return f"{names[code]}（{code}）" if code in names else code

@@ -10,6 +10,8 @@ from pdp_contracts import audit, catalog, opening, registry, sharing
 from pdp_kit.events.consumer import Handler
 
 clock_handlers: dict[str, Sequence[Handler]] = {
+    # catalog: who the departments are
+    catalog.DepartmentCreated.event_type: [h.when_department_created_keep_its_name],
     # catalog: resource reviews
     catalog.ResourceSubmitted.event_type: [h.when_resource_submitted_start_the_review_clock],
     catalog.ResourceReviewOverdue.event_type: [h.when_resource_review_overdue_flag_it],
