@@ -190,3 +190,19 @@ async def test_every_service_s_clocks_reach_the_board_and_leave_it_when_answered
         ("rectification", "rect-1", "D006"),
     }
     assert left == {("usage_report", "app-1", "D004")}
+
+
+async def test_an_extension_request_that_overtakes_the_opening_still_gets_its_due_date(
+    app: FastAPI,
+) -> None:
+    opened = catalog.ChangeOpened(
+        id="chg-2", department="D001", kind="annual_review", reason="年度复核",
+        occurred_on=date(2026, 11, 20), due_on=date(2026, 12, 4), provisional=False,
+    )  # fmt: skip
+    asked = catalog.ChangeExtensionRequested(id="chg-2", department="D001", reason="人手不足")
+
+    await consume(app, at(asked, "chg-2", 10), at(opened, "chg-2", 0))
+
+    row = await clock(app, "change", "chg-2")
+    assert row is not None and row.extension_requested
+    assert row.due_on == date(2026, 12, 4) and row.subject == "年度全面复核：年度复核"

@@ -2,7 +2,8 @@
 
 Every handler says what its event does to the clock (:class:`Effect`) and what it knows about it
 (department, subject, due date). The newest event wins: an event older than the last one applied
-only fills in what the row still lacks (a subject, a department), never the state or the date.
+only fills in what the row still lacks (a subject, a department, a first due date), never the
+state, and never a date a newer event set.
 A closed clock stays closed unless an event that starts the clock again (a resubmission, a
 reopened obligation) is newer than the one that closed it.
 """
@@ -54,13 +55,13 @@ async def record(
         )
         session.add(clock)
     elif event.time < clock.last_event_at:
-        _fill_in(clock, department=department, subject=subject)
+        _fill_in(clock, department=department, subject=subject, due_on=due_on)
         await session.flush()
         return
     else:
         current = ClockState(clock.state)
         if current is ClockState.CLOSED and effect is not Effect.START:
-            _fill_in(clock, department=department, subject=subject)
+            _fill_in(clock, department=department, subject=subject, due_on=due_on)
             await session.flush()
             return
         clock.state = _state_after(current, effect).value
@@ -91,8 +92,12 @@ def _state_after(current: ClockState | None, effect: Effect) -> ClockState:
     return current
 
 
-def _fill_in(clock: LegalClock, *, department: str | None, subject: str | None) -> None:
+def _fill_in(
+    clock: LegalClock, *, department: str | None, subject: str | None, due_on: date | None
+) -> None:
     if clock.department is None and department is not None:
         clock.department = department
     if not clock.subject and subject:
         clock.subject = subject
+    if clock.due_on is None and due_on is not None:
+        clock.due_on = due_on
