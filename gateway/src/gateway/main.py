@@ -6,9 +6,12 @@ from fastapi import FastAPI
 from gateway.clients.bootstrap import bootstrap_client, internal_clients
 from gateway.clients.routes import router as clients_router
 from gateway.clients.states import client_states
+from gateway.clocks.metrics import open_clocks_metric
+from gateway.clocks.routes import router as clocks_router
 from gateway.console.auth import install_console
 from gateway.console.oversight.routes import router as console_oversight_router
 from gateway.console.routes import router as console_router
+from gateway.console.views.acting import router as console_acting_router
 from gateway.console.views.routes import router as console_views_router
 from gateway.edge.guard import edge, rate_buckets
 from gateway.edge.metrics import MetricsAccess
@@ -44,6 +47,8 @@ definition = ServiceDefinition(
         console_router,
         console_views_router,
         console_oversight_router,
+        clocks_router,
+        console_acting_router,
         frontdoor_router,
     ),
     # Entered in order, left in reverse: the network log's last flush runs while the database
@@ -59,6 +64,7 @@ definition = ServiceDefinition(
         upstream_session,
         network_log,
         municipal_adapters,
+        open_clocks_metric,
     ),
     readiness=(upstream_readiness,),
 )

@@ -120,6 +120,8 @@ class GatewaySettings(ServiceSettings, MunicipalSettings):
     console_cookie_secure: bool | None = Field(
         default=None, description="Secure cookies; on everywhere but in dev when unset."
     )
+    #: How often each replica recounts ``pdp_open_clocks`` from the clocks table.
+    clocks_metric_seconds: float = Field(default=30.0, gt=0)
 
     @property
     def console_cookies_secure(self) -> bool:

@@ -1,4 +1,4 @@
-"""Reading a service's public API as the signed-in staff user.
+"""Reading (and acting through) a service's public API as the signed-in staff user.
 
 The gateway signs a short-lived token for the staff user's principal (``staff:<username>``, the
 user's roles and department) with its own token issuer and calls the service's upstream URL
@@ -58,6 +58,28 @@ async def read_as_staff(
 ) -> dict[str, Any]:
     """``GET`` ``path`` of ``service`` as ``staff``: the JSON body of a 200, otherwise
     :class:`UpstreamFailed` with the service's own reason when it gave one."""
+    return await _call_as_staff(request, staff, service, "GET", path, params=params)
+
+
+async def write_as_staff(
+    request: Request, staff: Staff, service: str, path: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    """``POST`` ``body`` to ``path`` of ``service`` as ``staff`` (an officer's action from the
+    console; the caller checked the console's CSRF token): the JSON body of a 2xx, otherwise
+    :class:`UpstreamFailed` with the service's status and its own reason."""
+    return await _call_as_staff(request, staff, service, "POST", path, json_body=body)
+
+
+async def _call_as_staff(
+    request: Request,
+    staff: Staff,
+    service: str,
+    method: str,
+    path: str,
+    *,
+    params: dict[str, str] | None = None,
+    json_body: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     state = request.app.state
     settings: GatewaySettings = state.settings
     proxy: Proxy = state.proxy
@@ -71,23 +93,34 @@ async def read_as_staff(
         headers["X-Request-ID"] = str(request_id)
     timeout = aiohttp.ClientTimeout(total=settings.console_upstream_timeout_seconds)
     try:
-        async with proxy.session.get(
-            f"{proxy.upstreams[service]}{path}", params=params, headers=headers, timeout=timeout
+        async with proxy.session.request(
+            method,
+            f"{proxy.upstreams[service]}{path}",
+            params=params,
+            json=json_body,
+            headers=headers,
+            timeout=timeout,
         ) as response:
             status, body = response.status, await response.read()
     except (aiohttp.ClientError, TimeoutError) as exc:
-        log.warning("console: %s%s unreachable: %s", service, path, exc)
+        log.warning("console: %s %s%s unreachable: %s", method, service, path, exc)
         raise UpstreamFailed(f"{name}暂时无法访问，请稍后再试。") from exc
-    if status != 200:
-        log.warning("console: %s%s answered %s", service, path, status)
-        raise UpstreamFailed(f"{name}返回错误（{status}）：{_reason(body)}", status=status)
+    if not (status == 200 or (method != "GET" and 200 <= status < 300)):
+        log.warning("console: %s %s%s answered %s", method, service, path, status)
+        raise UpstreamFailed(_refusal(name, method, status, body), status=status)
     try:
-        data = json.loads(body)
+        data = json.loads(body) if body else {}
     except ValueError as exc:
         raise UpstreamFailed(f"{name}返回了无法识别的内容。") from exc
     if not isinstance(data, dict):
         raise UpstreamFailed(f"{name}返回了无法识别的内容。")
     return data
+
+
+def _refusal(name: str, method: str, status: int, body: bytes) -> str:
+    if status == 403 and method != "GET":
+        return f"{name}拒绝了此操作（403 无权限）：{_reason(body)}"
+    return f"{name}返回错误（{status}）：{_reason(body)}"
 
 
 def _reason(body: bytes) -> str:
