@@ -48,6 +48,7 @@ PAGES = [
         ("{request_id}", "{resource_id}", "{grant_id}", "区市场监管局"),
     ),
     ConsolePage("totp", "/console/totp", "绑定动态验证码", "绑定动态验证码", ("6 位动态码",)),
+    ConsolePage("clocks", "/console/clocks", "时限看板", "时限看板", ("全区各部门",)),
     ConsolePage("health", "/console/health", "平台运行状况", "平台运行状况", ("数据目录服务",)),
     ConsolePage("audit", "/console/audit", "审计查询", "审计查询"),
     ConsolePage("scorecards", "/console/scorecards", "部门考核", "部门考核", ("区市场监管局",)),
