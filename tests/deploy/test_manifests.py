@@ -118,55 +118,36 @@ def test_secret_check_lets_placeholders_and_references_through(name: str, value:
     assert not looks_like_real_secret(name, value)
 
 
-# --------------------------------------------------------------------------- Dockerfiles
+# --------------------------------------------------------------------------- Dockerfile
 
-# the only lines in which the six Dockerfiles may differ
-VARYING_LINE = re.compile(r"^(ARG PACKAGE=|ARG SOURCE=|#   docker build -f |CMD \[)")
-
-
-def dockerfile(app: str) -> str:
-    return (source_dir(app) / "Dockerfile").read_text()
+DOCKERFILE = ROOT / "Dockerfile"
+#: Every image compose builds: the six apps and the municipal simulator.
+IMAGES = (*APPS, "municipal-sim")
 
 
-def test_the_six_dockerfiles_differ_only_in_the_package_and_module() -> None:
-    def common_part(app: str) -> list[str]:
-        return [line for line in dockerfile(app).splitlines() if not VARYING_LINE.match(line)]
-
-    reference = common_part("catalog")
-    for app in APPS:
-        assert common_part(app) == reference, f"{app}/Dockerfile drifted from catalog's"
+def image_source(image: str) -> Path:
+    return ROOT / "tools" / "municipal-sim" if image == "municipal-sim" else source_dir(image)
 
 
-@pytest.mark.parametrize("app", APPS)
-def test_dockerfile_builds_and_runs_its_own_package(app: str) -> None:
-    text = dockerfile(app)
-    project = tomllib.loads((source_dir(app) / "pyproject.toml").read_text())
-    package = project["project"]["name"]
-    module = Path(project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"][0]).name
-
-    assert package == f"pdp-{app}"
-    assert module == app
-    assert f"ARG PACKAGE={package}\n" in text
-    assert f"ARG SOURCE={source_dir(app).relative_to(ROOT).as_posix()}\n" in text
-    assert f"docker build -f {source_dir(app).relative_to(ROOT).as_posix()}/Dockerfile " in text
-    assert "uv sync --frozen --no-dev --no-install-workspace --package ${PACKAGE}" in text
-    assert "uv sync --frozen --no-dev --no-editable --package ${PACKAGE}" in text
-    cmd = json.loads(next(line for line in text.splitlines() if line.startswith("CMD "))[4:])
-    assert cmd[:3] == ["uvicorn", "--factory", f"{module}.main:create_app"]
-    assert cmd[cmd.index("--host") + 1] == "0.0.0.0"  # noqa: S104 - inside the container
-    assert cmd[cmd.index("--port") + 1] == str(APP_PORT)
-    # The gateway judges X-Forwarded-For itself (PDP_GATEWAY_TRUSTED_PROXIES); the services,
-    # reachable only from the gateway, let uvicorn take the caller from it.
-    assert ("--no-proxy-headers" if app == "gateway" else "--proxy-headers") in cmd
+def test_one_dockerfile_at_the_root_builds_every_image() -> None:
+    assert DOCKERFILE.is_file()
+    left = sorted(
+        path.relative_to(ROOT).as_posix()
+        for path in ROOT.glob("**/Dockerfile")
+        if ".venv" not in path.parts and path != DOCKERFILE
+    )
+    assert left == [], "one recipe: build arguments, not copies"
 
 
-@pytest.mark.parametrize("app", APPS)
-def test_dockerfile_is_multi_stage_slim_uv_non_root_and_secret_free(app: str) -> None:
-    text = dockerfile(app)
+def test_dockerfile_is_multi_stage_slim_uv_non_root_and_secret_free() -> None:
+    text = DOCKERFILE.read_text()
     bases = re.findall(r"^FROM (\S+)", text, flags=re.MULTILINE)
     assert len(bases) >= 2, "multi-stage"
     assert set(bases) == {"python:3.11-slim"}
     assert re.search(r"^COPY --from=ghcr\.io/astral-sh/uv:[\d.]+ ", text, flags=re.MULTILINE)
+    assert "uv sync --frozen --no-dev --no-install-workspace --package ${PACKAGE}" in text
+    assert "uv sync --frozen --no-dev --no-editable --package ${PACKAGE}" in text
+    assert "COPY ${SOURCE}/ ${SOURCE}/" in text
     users = re.findall(r"^USER (\S+)", text, flags=re.MULTILINE)
     assert users, "the image must not run as root"
     assert users[-1].split(":")[0] not in {"0", "root"}
@@ -176,6 +157,47 @@ def test_dockerfile_is_multi_stage_slim_uv_non_root_and_secret_free(app: str) ->
     for name in re.findall(r"\b([A-Z][A-Z0-9_]*)=", text):
         assert not SECRET_NAME.search(name), f"secret-like setting baked into the image: {name}"
     assert not re.search(r"^(?:COPY|ADD) .*\.(?:pem|key|env)\b", text, flags=re.MULTILINE)
+    cmd = json.loads(text[text.rindex("\nCMD ") + 5 :].splitlines()[0])
+    assert cmd[:2] == ["/bin/sh", "-c"]
+    assert cmd[2].startswith('exec uvicorn --factory "$APP_FACTORY" ')
+    assert f"--host 0.0.0.0 --port {APP_PORT} $UVICORN_ARGS" in cmd[2]
+    assert "APP_FACTORY=${APP}" in text and "UVICORN_ARGS=${UVICORN_ARGS}" in text
+
+
+def build_of(compose: dict[str, Any], service: str) -> dict[str, Any]:
+    build: dict[str, Any] = compose["services"][service]["build"]
+    return build
+
+
+@pytest.mark.parametrize("image", IMAGES)
+def test_compose_builds_each_image_from_the_root_dockerfile_with_its_own_package(
+    compose: dict[str, Any], image: str
+) -> None:
+    build = build_of(compose, image)
+    assert (build["context"], build["dockerfile"]) == (".", "Dockerfile")
+    args = build["args"]
+    project = tomllib.loads((image_source(image) / "pyproject.toml").read_text())
+    package = project["project"]["name"]
+    module = Path(project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"][0]).name
+    assert args["PACKAGE"] == package
+    assert args["SOURCE"] == image_source(image).relative_to(ROOT).as_posix()
+    factory_module, _, factory = args["APP"].partition(":")
+    assert factory_module.split(".")[0] == module
+    assert (
+        factory
+        in (image_source(image) / "src" / Path(*factory_module.split(".")))
+        .with_suffix(".py")
+        .read_text()
+    )
+    # The gateway judges X-Forwarded-For itself (PDP_GATEWAY_TRUSTED_PROXIES); the services,
+    # reachable only from the gateway, let uvicorn take the caller from it (the default).
+    uvicorn = args.get("UVICORN_ARGS", "--proxy-headers")
+    if image == "gateway":
+        assert "--no-proxy-headers" in uvicorn
+    elif image in SERVICES:
+        assert "UVICORN_ARGS" not in args
+        default = re.search(r'^ARG UVICORN_ARGS="([^"]*)"', DOCKERFILE.read_text(), re.MULTILINE)
+        assert default is not None and "--proxy-headers" in default.group(1).split()
 
 
 def test_dockerignore_keeps_local_state_and_key_material_out_of_the_context() -> None:
@@ -245,9 +267,8 @@ def test_every_app_runs_in_compose_as_api_and_worker_of_one_image(
 ) -> None:
     services = compose["services"]
     api, worker = services[app], services[f"{app}-worker"]
-    dockerfile_path = (source_dir(app) / "Dockerfile").relative_to(ROOT).as_posix()
     for part, role in ((api, "api"), (worker, "worker")):
-        assert part["build"] == {"context": ".", "dockerfile": dockerfile_path}
+        assert part["build"] == api["build"]
         assert part["image"] == api["image"]
         env = compose_environment(part)
         assert env["PDP_ROLE"] == role
