@@ -20,6 +20,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
@@ -48,6 +49,12 @@ OPERATOR_KINDS = {
     ("postgresql.cnpg.io/v1", "Database"),
     ("external-secrets.io/v1", "ExternalSecret"),
 }
+#: Custom resources checked here against vendored schemas (tests/deploy/schemas): the
+#: Prometheus Operator's, which deploy/observability/k8s uses.
+CRD_SCHEMAS = json.loads(
+    (Path(__file__).parent / "schemas" / "monitoring.coreos.com-v1.json").read_text()
+)
+OBSERVABILITY = DEPLOY / "observability"
 OVERLAYS = ("dev", "prod")
 APP_PORT = 8080
 
@@ -399,7 +406,8 @@ def test_prometheus_scrapes_every_api_and_worker() -> None:
 
 
 def kustomizations() -> list[Path]:
-    return sorted(K8S.rglob("kustomization.yaml"))
+    """Every kustomization the overlays build on: deploy/k8s and deploy/observability."""
+    return sorted([*K8S.rglob("kustomization.yaml"), OBSERVABILITY / "kustomization.yaml"])
 
 
 def kustomization_files(kustomization: Path) -> tuple[list[Path], list[Path]]:
@@ -478,6 +486,13 @@ def kubernetes_problems(doc: dict[str, Any]) -> str | None:
     """None if the object is valid; custom resources only need an identity here."""
     if (doc.get("apiVersion"), doc.get("kind")) in OPERATOR_KINDS:
         return None if doc.get("metadata", {}).get("name") else "custom resource without a name"
+    if doc.get("apiVersion") == "monitoring.coreos.com/v1":
+        schema = CRD_SCHEMAS["kinds"].get(doc.get("kind"))
+        if schema is None:
+            return f"no vendored schema for monitoring.coreos.com/v1 {doc.get('kind')}"
+        validator = jsonschema.Draft202012Validator({**schema, "$defs": CRD_SCHEMAS["$defs"]})
+        error = jsonschema.exceptions.best_match(validator.iter_errors(doc))
+        return None if error is None else f"{'.'.join(map(str, error.path))}: {error.message}"
     try:
         kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
     except kubernetes_validate.ValidationError as error:
@@ -716,6 +731,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[st
         pytest.skip("kubectl is not installed: overlays not rendered")
     copy_root = tmp_path_factory.mktemp("k8s") / "k8s"
     shutil.copytree(K8S, copy_root)
+    shutil.copytree(OBSERVABILITY, copy_root.parent / OBSERVABILITY.name)  # base includes it
     (copy_root / "overlays" / "dev" / "secrets" / "signing-key.pem").write_text("stand-in\n")
     output = {}
     for overlay in OVERLAYS:
@@ -801,7 +817,7 @@ def test_rendered_references_resolve(rendered: dict[str, Any], overlay: str) -> 
         upstream = env[f"PDP_GATEWAY_UPSTREAM_{service.upper()}"]
         assert upstream == f"http://{service}-api:{APP_PORT}"
         assert f"{service}-api" in services
-    [config] = config_maps.values()
+    [config] = [doc for name, doc in config_maps.items() if name.startswith("pdp-config")]
     assert config["data"]["PDP_ENV"] == overlay
     assert config["data"]["PDP_JWKS_URL"] == f"http://gateway-api:{APP_PORT}/.well-known/jwks.json"
     assert "gateway-api" in services
@@ -902,6 +918,10 @@ def test_rendered_apps_read_their_own_internal_secret_and_each_services_url(
     assert internal_secrets({entry["name"]: "" for entry in gateway["env"]}) == {
         f"PDP_{service.upper()}_INTERNAL_CLIENT_SECRET" for service in SERVICES
     }
-    [config] = by_kind(rendered[overlay], "ConfigMap").values()
+    [config] = [
+        doc
+        for name, doc in by_kind(rendered[overlay], "ConfigMap").items()
+        if name.startswith("pdp-config")
+    ]
     for service in SERVICES:
         assert config["data"][f"PDP_{service.upper()}_URL"] == f"http://{service}-api:{APP_PORT}"
