@@ -42,6 +42,8 @@ Handler = Callable[[AsyncSession, Event], Awaitable[None]]
 BatchHandler = Callable[[AsyncSession, Sequence[Event]], Awaitable[None]]
 #: How often a polling consumer sets ``pdp_consumer_lag`` (from what its fetches already know).
 LAG_INTERVAL_SECONDS = 1.0
+#: At most this many events' traces are linked from one batch's span.
+MAX_BATCH_LINKS = 100
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,20 @@ class Subscriptions:
     def all_topics(self) -> set[str]:
         types = {*self.handlers, *self.batch_handlers}
         return {topic_of(t) for t in types} | set(self.topics)
+
+
+def _batch_trace(events: Sequence[Event]) -> tuple[otel_context.Context, list[trace.Link]]:
+    """Where a batch's span belongs: in the trace of its events when they all came from one
+    (a request and what it caused), else a trace of its own linked to each event's."""
+    contexts = [
+        trace.get_current_span(extract({"traceparent": e.traceparent})).get_span_context()
+        for e in events
+        if e.traceparent
+    ]
+    contexts = [c for c in contexts if c.is_valid]
+    if contexts and len(contexts) == len(events) and len({c.trace_id for c in contexts}) == 1:
+        return extract({"traceparent": events[0].traceparent or ""}), []
+    return otel_context.Context(), [trace.Link(c) for c in contexts[:MAX_BATCH_LINKS]]
 
 
 @dataclass
@@ -271,14 +287,22 @@ class EventConsumer:
         by_type: dict[str, list[Event]] = {}
         for event in events:
             by_type.setdefault(event.type, []).append(event)
-        with self._tracer.start_as_current_span(
-            "consume batch", kind=trace.SpanKind.CONSUMER, attributes={"count": len(events)}
-        ):
-            for event_type, group in by_type.items():
-                for batch_handler in self._subscriptions.batch_handlers.get(event_type, ()):
-                    await batch_handler(session, group)
-            for batch_handler in self._subscriptions.batch_wildcard:
-                await batch_handler(session, events)
+        parent, links = _batch_trace(events)
+        token = otel_context.attach(parent)
+        try:
+            with self._tracer.start_as_current_span(
+                "consume batch",
+                kind=trace.SpanKind.CONSUMER,
+                attributes={"count": len(events)},
+                links=links,
+            ):
+                for event_type, group in by_type.items():
+                    for batch_handler in self._subscriptions.batch_handlers.get(event_type, ()):
+                        await batch_handler(session, group)
+                for batch_handler in self._subscriptions.batch_wildcard:
+                    await batch_handler(session, events)
+        finally:
+            otel_context.detach(token)
 
     async def _dispatch(self, session: AsyncSession, event: Event) -> None:
         handlers = self._subscriptions.for_type(event.type)
