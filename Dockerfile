@@ -68,8 +68,8 @@ ENV PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PDP_ENV=prod \
     PDP_DATA_DIR=/tmp/pdp \
-    APP_FACTORY=${APP} \
-    UVICORN_ARGS=${UVICORN_ARGS}
+    APP_FACTORY="${APP}" \
+    UVICORN_ARGS="${UVICORN_ARGS}"
 WORKDIR /app
 # numeric uid so Kubernetes' runAsNonRoot can check it
 USER 10001:10001

@@ -168,7 +168,7 @@ def test_dockerfile_is_multi_stage_slim_uv_non_root_and_secret_free() -> None:
     assert cmd[:2] == ["/bin/sh", "-c"]
     assert cmd[2].startswith('exec uvicorn --factory "$APP_FACTORY" ')
     assert f"--host 0.0.0.0 --port {APP_PORT} $UVICORN_ARGS" in cmd[2]
-    assert "APP_FACTORY=${APP}" in text and "UVICORN_ARGS=${UVICORN_ARGS}" in text
+    assert 'APP_FACTORY="${APP}"' in text and 'UVICORN_ARGS="${UVICORN_ARGS}"' in text
 
 
 def build_of(compose: dict[str, Any], service: str) -> dict[str, Any]:
