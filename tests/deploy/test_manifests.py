@@ -20,6 +20,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
@@ -48,6 +49,12 @@ OPERATOR_KINDS = {
     ("postgresql.cnpg.io/v1", "Database"),
     ("external-secrets.io/v1", "ExternalSecret"),
 }
+#: Custom resources checked here against vendored schemas (tests/deploy/schemas): the
+#: Prometheus Operator's, which deploy/observability/k8s uses.
+CRD_SCHEMAS = json.loads(
+    (Path(__file__).parent / "schemas" / "monitoring.coreos.com-v1.json").read_text()
+)
+OBSERVABILITY = DEPLOY / "observability"
 OVERLAYS = ("dev", "prod")
 APP_PORT = 8080
 
@@ -118,55 +125,36 @@ def test_secret_check_lets_placeholders_and_references_through(name: str, value:
     assert not looks_like_real_secret(name, value)
 
 
-# --------------------------------------------------------------------------- Dockerfiles
+# --------------------------------------------------------------------------- Dockerfile
 
-# the only lines in which the six Dockerfiles may differ
-VARYING_LINE = re.compile(r"^(ARG PACKAGE=|ARG SOURCE=|#   docker build -f |CMD \[)")
-
-
-def dockerfile(app: str) -> str:
-    return (source_dir(app) / "Dockerfile").read_text()
+DOCKERFILE = ROOT / "Dockerfile"
+#: Every image compose builds: the six apps and the municipal simulator.
+IMAGES = (*APPS, "municipal-sim")
 
 
-def test_the_six_dockerfiles_differ_only_in_the_package_and_module() -> None:
-    def common_part(app: str) -> list[str]:
-        return [line for line in dockerfile(app).splitlines() if not VARYING_LINE.match(line)]
-
-    reference = common_part("catalog")
-    for app in APPS:
-        assert common_part(app) == reference, f"{app}/Dockerfile drifted from catalog's"
+def image_source(image: str) -> Path:
+    return ROOT / "tools" / "municipal-sim" if image == "municipal-sim" else source_dir(image)
 
 
-@pytest.mark.parametrize("app", APPS)
-def test_dockerfile_builds_and_runs_its_own_package(app: str) -> None:
-    text = dockerfile(app)
-    project = tomllib.loads((source_dir(app) / "pyproject.toml").read_text())
-    package = project["project"]["name"]
-    module = Path(project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"][0]).name
-
-    assert package == f"pdp-{app}"
-    assert module == app
-    assert f"ARG PACKAGE={package}\n" in text
-    assert f"ARG SOURCE={source_dir(app).relative_to(ROOT).as_posix()}\n" in text
-    assert f"docker build -f {source_dir(app).relative_to(ROOT).as_posix()}/Dockerfile " in text
-    assert "uv sync --frozen --no-dev --no-install-workspace --package ${PACKAGE}" in text
-    assert "uv sync --frozen --no-dev --no-editable --package ${PACKAGE}" in text
-    cmd = json.loads(next(line for line in text.splitlines() if line.startswith("CMD "))[4:])
-    assert cmd[:3] == ["uvicorn", "--factory", f"{module}.main:create_app"]
-    assert cmd[cmd.index("--host") + 1] == "0.0.0.0"  # noqa: S104 - inside the container
-    assert cmd[cmd.index("--port") + 1] == str(APP_PORT)
-    # The gateway judges X-Forwarded-For itself (PDP_GATEWAY_TRUSTED_PROXIES); the services,
-    # reachable only from the gateway, let uvicorn take the caller from it.
-    assert ("--no-proxy-headers" if app == "gateway" else "--proxy-headers") in cmd
+def test_one_dockerfile_at_the_root_builds_every_image() -> None:
+    assert DOCKERFILE.is_file()
+    left = sorted(
+        path.relative_to(ROOT).as_posix()
+        for path in ROOT.glob("**/Dockerfile")
+        if ".venv" not in path.parts and path != DOCKERFILE
+    )
+    assert left == [], "one recipe: build arguments, not copies"
 
 
-@pytest.mark.parametrize("app", APPS)
-def test_dockerfile_is_multi_stage_slim_uv_non_root_and_secret_free(app: str) -> None:
-    text = dockerfile(app)
+def test_dockerfile_is_multi_stage_slim_uv_non_root_and_secret_free() -> None:
+    text = DOCKERFILE.read_text()
     bases = re.findall(r"^FROM (\S+)", text, flags=re.MULTILINE)
     assert len(bases) >= 2, "multi-stage"
     assert set(bases) == {"python:3.11-slim"}
     assert re.search(r"^COPY --from=ghcr\.io/astral-sh/uv:[\d.]+ ", text, flags=re.MULTILINE)
+    assert "uv sync --frozen --no-dev --no-install-workspace --package ${PACKAGE}" in text
+    assert "uv sync --frozen --no-dev --no-editable --package ${PACKAGE}" in text
+    assert "COPY ${SOURCE}/ ${SOURCE}/" in text
     users = re.findall(r"^USER (\S+)", text, flags=re.MULTILINE)
     assert users, "the image must not run as root"
     assert users[-1].split(":")[0] not in {"0", "root"}
@@ -176,6 +164,47 @@ def test_dockerfile_is_multi_stage_slim_uv_non_root_and_secret_free(app: str) ->
     for name in re.findall(r"\b([A-Z][A-Z0-9_]*)=", text):
         assert not SECRET_NAME.search(name), f"secret-like setting baked into the image: {name}"
     assert not re.search(r"^(?:COPY|ADD) .*\.(?:pem|key|env)\b", text, flags=re.MULTILINE)
+    cmd = json.loads(text[text.rindex("\nCMD ") + 5 :].splitlines()[0])
+    assert cmd[:2] == ["/bin/sh", "-c"]
+    assert cmd[2].startswith('exec uvicorn --factory "$APP_FACTORY" ')
+    assert f"--host 0.0.0.0 --port {APP_PORT} $UVICORN_ARGS" in cmd[2]
+    assert 'APP_FACTORY="${APP}"' in text and 'UVICORN_ARGS="${UVICORN_ARGS}"' in text
+
+
+def build_of(compose: dict[str, Any], service: str) -> dict[str, Any]:
+    build: dict[str, Any] = compose["services"][service]["build"]
+    return build
+
+
+@pytest.mark.parametrize("image", IMAGES)
+def test_compose_builds_each_image_from_the_root_dockerfile_with_its_own_package(
+    compose: dict[str, Any], image: str
+) -> None:
+    build = build_of(compose, image)
+    assert (build["context"], build["dockerfile"]) == (".", "Dockerfile")
+    args = build["args"]
+    project = tomllib.loads((image_source(image) / "pyproject.toml").read_text())
+    package = project["project"]["name"]
+    module = Path(project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"][0]).name
+    assert args["PACKAGE"] == package
+    assert args["SOURCE"] == image_source(image).relative_to(ROOT).as_posix()
+    factory_module, _, factory = args["APP"].partition(":")
+    assert factory_module.split(".")[0] == module
+    assert (
+        factory
+        in (image_source(image) / "src" / Path(*factory_module.split(".")))
+        .with_suffix(".py")
+        .read_text()
+    )
+    # The gateway judges X-Forwarded-For itself (PDP_GATEWAY_TRUSTED_PROXIES); the services,
+    # reachable only from the gateway, let uvicorn take the caller from it (the default).
+    uvicorn = args.get("UVICORN_ARGS", "--proxy-headers")
+    if image == "gateway":
+        assert "--no-proxy-headers" in uvicorn
+    elif image in SERVICES:
+        assert "UVICORN_ARGS" not in args
+        default = re.search(r'^ARG UVICORN_ARGS="([^"]*)"', DOCKERFILE.read_text(), re.MULTILINE)
+        assert default is not None and "--proxy-headers" in default.group(1).split()
 
 
 def test_dockerignore_keeps_local_state_and_key_material_out_of_the_context() -> None:
@@ -245,9 +274,8 @@ def test_every_app_runs_in_compose_as_api_and_worker_of_one_image(
 ) -> None:
     services = compose["services"]
     api, worker = services[app], services[f"{app}-worker"]
-    dockerfile_path = (source_dir(app) / "Dockerfile").relative_to(ROOT).as_posix()
     for part, role in ((api, "api"), (worker, "worker")):
-        assert part["build"] == {"context": ".", "dockerfile": dockerfile_path}
+        assert part["build"] == api["build"]
         assert part["image"] == api["image"]
         env = compose_environment(part)
         assert env["PDP_ROLE"] == role
@@ -378,7 +406,8 @@ def test_prometheus_scrapes_every_api_and_worker() -> None:
 
 
 def kustomizations() -> list[Path]:
-    return sorted(K8S.rglob("kustomization.yaml"))
+    """Every kustomization the overlays build on: deploy/k8s and deploy/observability."""
+    return sorted([*K8S.rglob("kustomization.yaml"), OBSERVABILITY / "kustomization.yaml"])
 
 
 def kustomization_files(kustomization: Path) -> tuple[list[Path], list[Path]]:
@@ -457,6 +486,13 @@ def kubernetes_problems(doc: dict[str, Any]) -> str | None:
     """None if the object is valid; custom resources only need an identity here."""
     if (doc.get("apiVersion"), doc.get("kind")) in OPERATOR_KINDS:
         return None if doc.get("metadata", {}).get("name") else "custom resource without a name"
+    if doc.get("apiVersion") == "monitoring.coreos.com/v1":
+        schema = CRD_SCHEMAS["kinds"].get(doc.get("kind"))
+        if schema is None:
+            return f"no vendored schema for monitoring.coreos.com/v1 {doc.get('kind')}"
+        validator = jsonschema.Draft202012Validator({**schema, "$defs": CRD_SCHEMAS["$defs"]})
+        error = jsonschema.exceptions.best_match(validator.iter_errors(doc))
+        return None if error is None else f"{'.'.join(map(str, error.path))}: {error.message}"
     try:
         kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
     except kubernetes_validate.ValidationError as error:
@@ -695,6 +731,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[st
         pytest.skip("kubectl is not installed: overlays not rendered")
     copy_root = tmp_path_factory.mktemp("k8s") / "k8s"
     shutil.copytree(K8S, copy_root)
+    shutil.copytree(OBSERVABILITY, copy_root.parent / OBSERVABILITY.name)  # base includes it
     (copy_root / "overlays" / "dev" / "secrets" / "signing-key.pem").write_text("stand-in\n")
     output = {}
     for overlay in OVERLAYS:
@@ -780,7 +817,7 @@ def test_rendered_references_resolve(rendered: dict[str, Any], overlay: str) -> 
         upstream = env[f"PDP_GATEWAY_UPSTREAM_{service.upper()}"]
         assert upstream == f"http://{service}-api:{APP_PORT}"
         assert f"{service}-api" in services
-    [config] = config_maps.values()
+    [config] = [doc for name, doc in config_maps.items() if name.startswith("pdp-config")]
     assert config["data"]["PDP_ENV"] == overlay
     assert config["data"]["PDP_JWKS_URL"] == f"http://gateway-api:{APP_PORT}/.well-known/jwks.json"
     assert "gateway-api" in services
@@ -881,6 +918,10 @@ def test_rendered_apps_read_their_own_internal_secret_and_each_services_url(
     assert internal_secrets({entry["name"]: "" for entry in gateway["env"]}) == {
         f"PDP_{service.upper()}_INTERNAL_CLIENT_SECRET" for service in SERVICES
     }
-    [config] = by_kind(rendered[overlay], "ConfigMap").values()
+    [config] = [
+        doc
+        for name, doc in by_kind(rendered[overlay], "ConfigMap").items()
+        if name.startswith("pdp-config")
+    ]
     for service in SERVICES:
         assert config["data"][f"PDP_{service.upper()}_URL"] == f"http://{service}-api:{APP_PORT}"

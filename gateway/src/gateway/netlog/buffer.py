@@ -41,6 +41,7 @@ from fastapi import FastAPI
 from sqlalchemy import Table, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from gateway.edge.traffic import gateway_metrics
 from gateway.settings import GatewaySettings
 from pdp_contracts.gateway import NETLOG_TOPIC, RequestLogged
 from pdp_kit.events.envelope import Event
@@ -112,6 +113,7 @@ class NetworkLog:
             "pdp.gateway.probes", description="Health, readiness and metrics probes answered"
         )
         self.spilled = 0
+        self._dropped_metric = gateway_metrics().netlog_dropped
 
     @property
     def pending(self) -> int:
@@ -128,6 +130,7 @@ class NetworkLog:
                 self._spill(self._drain())
             else:
                 self.dropped += 1  # the deque drops the oldest entry
+                self._dropped_metric.inc()
         self._pending.append(entry)
         if len(self._pending) >= self._batch_size:
             self._wake.set()
@@ -160,7 +163,9 @@ class NetworkLog:
                     raise
                 # Back to the front, in order; if the buffer filled meanwhile, the newest go.
                 room = (self._pending.maxlen or 0) - len(self._pending)
-                self.dropped += max(0, len(batch) - room)
+                lost = max(0, len(batch) - room)
+                self.dropped += lost
+                self._dropped_metric.inc(lost)
                 self._pending.extendleft(reversed(batch))
                 raise
             written += len(batch)
@@ -286,6 +291,7 @@ async def network_log(app: FastAPI) -> AsyncIterator[None]:
         max_pending=settings.netlog_max_pending,
         spill_path=settings.data_dir / "netlog-spill.jsonl",
     )
+    gateway_metrics()  # every family is named on /metrics from the first scrape
     netlog.start()
     app.state.netlog = netlog
     try:

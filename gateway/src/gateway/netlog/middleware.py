@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.edge.addresses import Networks, peer_of, source_address
+from gateway.edge.traffic import FORWARDED, gateway_metrics
 from gateway.netlog.buffer import LoggedRequest, NetworkLog
 from pdp_kit.auth import TokenVerifier
 from pdp_kit.db import utcnow
@@ -84,11 +85,18 @@ class NetworkLogMiddleware:
             state: dict[str, Any] = scope.get("state") or {}
             trusted: Networks | None = getattr(scope["app"].state, "trusted_proxies", None)
             source = source_address(scope, trusted) if trusted is not None else peer_of(scope)
+            client_id = await self._client_of(scope, state)
+            gateway_metrics().count(
+                # A client the token endpoint only named is user input until it authenticated.
+                client_id=client_id if status < 400 or not state.get(_CLIENT) else None,
+                status=status,
+                forwarded=bool(state.get(FORWARDED)),
+            )
             netlog.record(
                 LoggedRequest(
                     request_id=request_id or str(state.get("request_id") or ""),
                     time=at,
-                    client_id=await self._client_of(scope, state),
+                    client_id=client_id,
                     source_address=source,
                     method=scope["method"],
                     path=scope["path"][:_MAX_PATH],

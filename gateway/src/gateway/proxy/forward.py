@@ -20,6 +20,7 @@ from starlette.types import Message, Receive, Scope, Send
 from yarl import URL
 
 from gateway.edge.addresses import Networks, forwarded_chain
+from gateway.edge.traffic import FORWARDED
 from pdp_kit.errors import DomainError, problem_response
 from pdp_kit.http import REQUEST_ID
 
@@ -113,6 +114,7 @@ class Proxy:
         except (aiohttp.ClientError, TimeoutError) as exc:
             await _upstream_failed(send, service, exc)
             return
+        scope.setdefault("state", {})[FORWARDED] = True
         try:
             await send(
                 {

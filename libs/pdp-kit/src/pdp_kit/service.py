@@ -7,6 +7,7 @@ starts the worker part (outbox relay, consumers, sweeps). Nothing happens at imp
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from pdp_kit.errors import PROBLEM_RESPONSES, install_error_handlers
 from pdp_kit.events.consumer import Subscriptions
 from pdp_kit.events.kafka import probe_broker
 from pdp_kit.http import PROBES, RequestContextMiddleware
+from pdp_kit.metrics import platform_metrics, watch_outbox
 from pdp_kit.migrations import apply_migrations
 from pdp_kit.settings import ProcessRole, ServiceSettings
 from pdp_kit.sweeps import Sweep, admin_router
@@ -81,12 +83,23 @@ def create_service_app(
             )
             await worker.start()
         app.state.worker = worker
+        platform_metrics()  # every family of the kit is named on /metrics from the first scrape
+        stop_watching = asyncio.Event()
+        watching = asyncio.create_task(
+            watch_outbox(
+                app.state.sessionmaker,
+                interval_seconds=settings.metrics_refresh_seconds,
+                stop=stop_watching,
+            )
+        )
         try:
             async with AsyncExitStack() as stack:
                 for extension in definition.extensions:
                     await stack.enter_async_context(extension(app))
                 yield
         finally:
+            stop_watching.set()
+            await watching
             if worker is not None:
                 await worker.stop()
             await engine.dispose()

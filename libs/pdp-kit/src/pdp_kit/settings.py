@@ -109,6 +109,8 @@ class ServiceSettings(BaseSettings):
     relay_idle_seconds: float = 0.2
     consumer_max_attempts: int = 5
     sweep_interval_seconds: float = 3600.0
+    #: How often each process reads the outbox backlog for ``/metrics`` (pdp_kit.metrics).
+    metrics_refresh_seconds: float = 15.0
     log_json: bool = True
     log_level: str = "INFO"
 

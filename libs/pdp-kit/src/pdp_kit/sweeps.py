@@ -28,6 +28,7 @@ from sqlmodel import col
 from pdp_kit.auth import CurrentPrincipal, Role, require_role
 from pdp_kit.db import utcnow
 from pdp_kit.errors import PROBLEM_RESPONSES, FieldProblem, Invalid
+from pdp_kit.metrics import changes_in, platform_metrics
 from pdp_kit.models import SweepLease
 
 log = logging.getLogger(__name__)
@@ -74,11 +75,24 @@ async def run_sweeps(
                 results[sweep.name] = {"skipped": "already run for this date"}
                 continue
             lease.holder, lease.started_at = _holder(), utcnow()
-            outcome = await sweep.run(session, as_of)
+            outcome = await _run_counted(sweep, session, as_of)
             lease.last_as_of, lease.last_result = as_of, outcome
             results[sweep.name] = outcome
             log.info("sweep %s as of %s: %s", sweep.name, as_of, outcome)
     return results
+
+
+async def _run_counted(sweep: Sweep, session: AsyncSession, as_of: date) -> dict[str, Any]:
+    """Run one sweep, counting the run by outcome and what it changed."""
+    metrics = platform_metrics()
+    try:
+        outcome = await sweep.run(session, as_of)
+    except Exception:
+        metrics.sweep_runs.labels(sweep.name, "failed").inc()
+        raise
+    metrics.sweep_runs.labels(sweep.name, "ok").inc()
+    metrics.sweep_changes.labels(sweep.name).inc(changes_in(outcome))
+    return outcome
 
 
 async def _ensure_lease_row(sessionmaker: async_sessionmaker[AsyncSession], name: str) -> None:

@@ -3,6 +3,7 @@ tamper evidence and retention, and supervision (Art. 32–35)."""
 
 from fastapi import FastAPI
 
+from audit.chain.metrics import integrity_gauges
 from audit.chain.routes import router as integrity_router
 from audit.context import audit_context
 from audit.journal.routes import router as journal_router
@@ -35,7 +36,7 @@ definition = ServiceDefinition(
     ),
     subscriptions=subscriptions,
     sweeps=sweeps,
-    extensions=(audit_context,),
+    extensions=(audit_context, integrity_gauges),
 )
 
 

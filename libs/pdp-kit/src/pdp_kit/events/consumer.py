@@ -30,8 +30,8 @@ from pdp_kit.bulk import BulkInsert
 from pdp_kit.db import one_of, utcnow
 from pdp_kit.events.envelope import Event, MalformedEvent
 from pdp_kit.events.kafka import BrokerUnavailable, EventProducer
+from pdp_kit.metrics import platform_metrics
 from pdp_kit.models import InboxEntry
-from pdp_kit.telemetry import meter
 
 log = logging.getLogger(__name__)
 _INBOX: Table = InboxEntry.__table__  # type: ignore[attr-defined]
@@ -40,6 +40,10 @@ _insert_inbox = BulkInsert(_INBOX)
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]
 #: Takes every new event of its kind in a poll batch at once (one multi-row write, not one a row).
 BatchHandler = Callable[[AsyncSession, Sequence[Event]], Awaitable[None]]
+#: How often a polling consumer sets ``pdp_consumer_lag`` (from what its fetches already know).
+LAG_INTERVAL_SECONDS = 1.0
+#: At most this many events' traces are linked from one batch's span.
+MAX_BATCH_LINKS = 100
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,20 @@ class Subscriptions:
     def all_topics(self) -> set[str]:
         types = {*self.handlers, *self.batch_handlers}
         return {topic_of(t) for t in types} | set(self.topics)
+
+
+def _batch_trace(events: Sequence[Event]) -> tuple[otel_context.Context, list[trace.Link]]:
+    """Where a batch's span belongs: in the trace of its events when they all came from one
+    (a request and what it caused), else a trace of its own linked to each event's."""
+    contexts = [
+        trace.get_current_span(extract({"traceparent": e.traceparent})).get_span_context()
+        for e in events
+        if e.traceparent
+    ]
+    contexts = [c for c in contexts if c.is_valid]
+    if contexts and len(contexts) == len(events) and len({c.trace_id for c in contexts}) == 1:
+        return extract({"traceparent": events[0].traceparent or ""}), []
+    return otel_context.Context(), [trace.Link(c) for c in contexts[:MAX_BATCH_LINKS]]
 
 
 @dataclass
@@ -103,18 +121,47 @@ class EventConsumer:
         self._retry_base = retry_base_seconds
         self.stats = ConsumerStats()
         self._tracer = trace.get_tracer(__name__)
-        self._consumed = meter().create_counter(
-            "pdp_events_consumed", description="Events a consumer group took, by outcome"
-        )
+        self._metrics = platform_metrics()
+        #: The offsets this consumer committed last, per partition (for the lag).
+        self._committed: dict[TopicPartition, int] = {}
+        self._lag_measured_at = 0.0
 
     def _count(self, outcomes: Counter[str]) -> None:
         for outcome, n in outcomes.items():
             if n:
                 setattr(self.stats, outcome, getattr(self.stats, outcome) + n)
-                self._consumed.add(n, {"outcome": outcome, "consumer": self.name})
+                self._metrics.consumer_events.labels(self.name, outcome).inc(n)
+
+    async def measure_lag(self, consumer: AIOKafkaConsumer) -> dict[str, int]:
+        """Set ``pdp_consumer_lag`` per topic: each assigned partition's end offset (as the last
+        fetch saw it) minus the group's committed position there, summed; return it."""
+        lag: dict[str, int] = {}
+        for tp in consumer.assignment():
+            end = consumer.highwater(tp)
+            committed = self._committed.get(tp)
+            if committed is None:
+                committed = await consumer.committed(tp)
+                if committed is None:  # nothing committed yet: behind by everything fetched so far
+                    committed = (await consumer.beginning_offsets([tp])).get(tp, 0)
+                self._committed[tp] = committed
+            lag[tp.topic] = lag.get(tp.topic, 0) + max((end or committed) - committed, 0)
+        for topic, behind in lag.items():
+            self._metrics.consumer_lag.labels(self.name, topic).set(behind)
+        return lag
+
+    async def _maybe_measure_lag(self, consumer: AIOKafkaConsumer) -> None:
+        now = asyncio.get_running_loop().time()
+        if now - self._lag_measured_at < LAG_INTERVAL_SECONDS:
+            return
+        self._lag_measured_at = now
+        try:
+            await self.measure_lag(consumer)
+        except KafkaError as exc:
+            log.debug("consumer %s could not measure its lag: %r", self.name, exc)
 
     async def run(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
         committing: asyncio.Task[None] | None = None
+        self._committed.clear()  # a new member: what it knew of its partitions may be stale
         try:
             while not stop.is_set():
                 try:
@@ -123,6 +170,7 @@ class EventConsumer:
                     log.warning("consumer %s cannot poll: %r", self.name, exc)
                     await asyncio.sleep(1.0)
                     continue
+                await self._maybe_measure_lag(consumer)
                 if not batches:
                     continue
                 # One transaction for the whole poll (each partition's records stay in order),
@@ -147,6 +195,8 @@ class EventConsumer:
             await consumer.commit(offsets)
         except KafkaError as exc:
             log.warning("offset commit failed for %s: %r", offsets, exc)
+        else:
+            self._committed.update(offsets)
 
     async def handle_records(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
         """Handle a poll's records in order: the whole batch in one transaction first;
@@ -237,14 +287,22 @@ class EventConsumer:
         by_type: dict[str, list[Event]] = {}
         for event in events:
             by_type.setdefault(event.type, []).append(event)
-        with self._tracer.start_as_current_span(
-            "consume batch", kind=trace.SpanKind.CONSUMER, attributes={"count": len(events)}
-        ):
-            for event_type, group in by_type.items():
-                for batch_handler in self._subscriptions.batch_handlers.get(event_type, ()):
-                    await batch_handler(session, group)
-            for batch_handler in self._subscriptions.batch_wildcard:
-                await batch_handler(session, events)
+        parent, links = _batch_trace(events)
+        token = otel_context.attach(parent)
+        try:
+            with self._tracer.start_as_current_span(
+                "consume batch",
+                kind=trace.SpanKind.CONSUMER,
+                attributes={"count": len(events)},
+                links=links,
+            ):
+                for event_type, group in by_type.items():
+                    for batch_handler in self._subscriptions.batch_handlers.get(event_type, ()):
+                        await batch_handler(session, group)
+                for batch_handler in self._subscriptions.batch_wildcard:
+                    await batch_handler(session, events)
+        finally:
+            otel_context.detach(token)
 
     async def _dispatch(self, session: AsyncSession, event: Event) -> None:
         handlers = self._subscriptions.for_type(event.type)
@@ -283,3 +341,4 @@ class EventConsumer:
                 # Never drop a record: hold the partition until the dead letter is stored.
                 await asyncio.sleep(1.0)
         self._count(Counter(dead_lettered=1))
+        self._metrics.consumer_dead_letters.labels(self.name, record.topic).inc()

@@ -24,8 +24,8 @@ from pdp_contracts import EventPayload
 from pdp_kit.db import one_of, utcnow
 from pdp_kit.events.envelope import Event
 from pdp_kit.events.kafka import BrokerUnavailable, EventProducer
+from pdp_kit.metrics import platform_metrics
 from pdp_kit.models import OutboxMessage
-from pdp_kit.telemetry import meter
 
 log = logging.getLogger(__name__)
 _OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
@@ -85,9 +85,7 @@ class OutboxRelay:
         self._idle_seconds = idle_seconds
         self.published = 0
         self.healthy = True
-        self._published_metric = meter().create_counter(
-            "pdp_outbox_published", description="Events the outbox relay published to Kafka"
-        )
+        self._published_metric = platform_metrics().outbox_published
 
     async def run_once(self) -> int:
         """Publish one batch; return how many rows were sent. Raises if the broker is down."""
@@ -104,7 +102,7 @@ class OutboxRelay:
                 await self._publish(session, rows)
         self.published += len(rows)
         if rows:
-            self._published_metric.add(len(rows))
+            self._published_metric.inc(len(rows))
         return len(rows)
 
     async def _pending(self, session: AsyncSession, *, lock: bool) -> Sequence[Row[Any]]:

@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from audit.chain.appender import Chain
 from audit.chain.keys import signing_key
+from audit.chain.metrics import integrity_metrics
 from audit.chain.models import ChainCheckpoint, ChainHead
 from audit.chain.signing import checkpoint_message
 from audit.chain.verify import verify_chain
@@ -44,6 +45,20 @@ async def check_integrity(session: AsyncSession, *, principal: Principal) -> Int
 
 
 async def verify_all(session: AsyncSession) -> IntegrityReport:
+    """Check every chain; the result is also the ``pdp_audit_integrity_*`` metrics."""
+    report = await _verify_all(session)
+    integrity_metrics().record(report.ok)
+    return report
+
+
+async def verify_integrity(session: AsyncSession, as_of: date) -> dict[str, Any]:
+    """Sweep: check every chain once a day, so the metrics (and their alert) stay current."""
+    report = await verify_all(session)
+    bad = report.first_bad
+    return {"ok": report.ok, "first_bad": f"{bad.kind}@{bad.position}" if bad else None}
+
+
+async def _verify_all(session: AsyncSession) -> IntegrityReport:
     key = signing_key(settings_of(session))
     checked = 0
     for chain in CHAINS:
