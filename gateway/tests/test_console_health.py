@@ -141,7 +141,9 @@ async def test_the_metrics_become_the_figures_on_the_page(
         dict(zip(p95["categories"], p95["series"][0]["data"], strict=True))["数据目录服务"] == 212.5
     )
     lags = chart(page.text, "lag")
-    assert dict(zip(lags["categories"], lags["series"][0]["data"], strict=True)) == {
+    by_service = dict(zip(lags["categories"], lags["series"][0]["data"], strict=True))
+    # the gateway's own row reads this process's registry, which other tests share: leave it out
+    assert {k: v for k, v in by_service.items() if not k.startswith("网关")} == {
         "数据目录服务 · catalog · pdp.sharing": 42.0,
         "数据目录服务 · catalog-chain · pdp.catalog": 0.0,
     }

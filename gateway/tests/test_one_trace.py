@@ -17,18 +17,19 @@ SCENARIO = Path(__file__).with_name("trace_scenario.py")
 
 
 @pytest.mark.broker
-def test_one_trace_runs_from_the_gateway_request_to_the_consumer(
-    broker: EmbeddedBroker, tmp_path: Path
-) -> None:
+def test_one_trace_runs_from_the_gateway_request_to_the_consumer(tmp_path: Path) -> None:
     # A fresh interpreter: the tracer provider is set once per process, and this suite's
-    # other tests have set theirs (without an exporter, spans are not recorded).
-    result = subprocess.run(
-        [sys.executable, str(SCENARIO), str(tmp_path), broker.bootstrap],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    # other tests have set theirs (without an exporter, spans are not recorded). A broker of its
+    # own: on the session's, the batch would also take other tests' catalog events, of other
+    # traces, and link to them instead of joining this one.
+    with EmbeddedBroker(log_path=tmp_path / "tansu.log") as broker:
+        result = subprocess.run(
+            [sys.executable, str(SCENARIO), str(tmp_path), broker.bootstrap],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
     assert result.returncode == 0, result.stderr[-5000:]
     spans: list[dict[str, Any]] = [json.loads(line) for line in result.stdout.splitlines()]
     by_id = {span["span_id"]: span for span in spans}
