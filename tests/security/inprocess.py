@@ -1,0 +1,80 @@
+"""The five services in-process, each on its own fresh SQLite database, with the plugin's test
+issuer trusted: what the security and contract tests call directly, bypassing the gateway."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from audit.main import create_app as create_audit
+from audit.settings import AuditSettings
+from catalog.main import create_app as create_catalog
+from catalog.settings import CatalogSettings
+from opening.main import create_app as create_opening
+from opening.settings import OpeningSettings
+from pdp_kit.auth.tokens import TokenIssuer
+from pdp_kit.settings import ServiceSettings
+from pdp_kit.testing.databases import TestDatabases
+from pdp_kit.testing.plugin import settings_for_test
+from registry.main import create_app as create_registry
+from registry.settings import RegistrySettings
+from sharing.main import create_app as create_sharing
+from sharing.settings import SharingSettings
+
+Factory = tuple[Callable[[Any], FastAPI], type[ServiceSettings]]
+
+SERVICES: dict[str, Factory] = {
+    "catalog": (create_catalog, CatalogSettings),
+    "sharing": (create_sharing, SharingSettings),
+    "opening": (create_opening, OpeningSettings),
+    "registry": (create_registry, RegistrySettings),
+    "audit": (create_audit, AuditSettings),
+}
+
+
+def bare_app(service: str) -> FastAPI:
+    """The service's app without a database or keys: enough for its OpenAPI document."""
+    create_app, settings_class = SERVICES[service]
+    return create_app(settings_class(env="test", role="api", jwks='{"keys": []}', log_json=False))
+
+
+def openapi_of(service: str) -> dict[str, Any]:
+    return bare_app(service).openapi()
+
+
+def database_urls(databases: TestDatabases, directory: Path) -> dict[str, str]:
+    """A fresh migrated SQLite database per service (synchronous: call it outside a loop)."""
+    return {
+        name: databases.sqlite(Path(bare_app(name).state.definition.migrations_dir), directory)
+        for name in SERVICES
+    }
+
+
+@asynccontextmanager
+async def running_services(
+    urls: dict[str, str], issuer: TokenIssuer, **overrides: Any
+) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
+    """Every service with its lifespan run, and an httpx client for each, keyed by name."""
+    async with AsyncExitStack() as stack:
+        clients: dict[str, httpx.AsyncClient] = {}
+        for name, (create_app, settings_class) in SERVICES.items():
+            settings = settings_for_test(settings_class, urls[name], issuer)
+            if overrides:
+                settings = settings.model_copy(update=overrides)
+            app = create_app(settings)
+            await stack.enter_async_context(app.router.lifespan_context(app))
+            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+            clients[name] = await stack.enter_async_context(
+                httpx.AsyncClient(transport=transport, base_url=f"http://{name}.pdp.test")
+            )
+        yield clients
+
+
+def jwks_json(issuer: TokenIssuer) -> str:
+    return json.dumps(issuer.jwks())
