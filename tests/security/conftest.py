@@ -8,14 +8,14 @@ import pytest
 import pytest_asyncio
 
 from pdp_kit.auth.tokens import TokenIssuer
-from pdp_kit.testing.databases import TestDatabases
+from pdp_kit.testing.databases import TestDatabases as Databases
 
 from .inprocess import database_urls, running_services
 
 
 @pytest.fixture(scope="module")
 def service_database_urls(
-    test_databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory
+    test_databases: Databases, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, str]:
     return database_urls(test_databases, tmp_path_factory.mktemp("services"))
 
