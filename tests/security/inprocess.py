@@ -11,15 +11,18 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from joserfc.jwk import RSAKey
 
 from audit.main import create_app as create_audit
 from audit.settings import AuditSettings
 from catalog.main import create_app as create_catalog
 from catalog.settings import CatalogSettings
+from gateway.main import create_app as create_gateway
+from gateway.settings import GatewaySettings
 from opening.main import create_app as create_opening
 from opening.settings import OpeningSettings
 from pdp_kit.auth.tokens import TokenIssuer
-from pdp_kit.settings import ServiceSettings
+from pdp_kit.settings import DEV_ADMIN_ID, DEV_ADMIN_SECRET, ServiceSettings
 from pdp_kit.testing.databases import TestDatabases
 from pdp_kit.testing.plugin import settings_for_test
 from registry.main import create_app as create_registry
@@ -78,3 +81,30 @@ async def running_services(
 
 def jwks_json(issuer: TokenIssuer) -> str:
     return json.dumps(issuer.jwks())
+
+
+#: Nothing listens on the discard port: a call the gateway lets through fails upstream (502/503).
+NOWHERE = "http://127.0.0.1:9"
+
+
+def gateway_settings(
+    databases: TestDatabases, issuer: TokenIssuer, signing_key: RSAKey, directory: Path
+) -> GatewaySettings:
+    """The gateway on a fresh SQLite database, signing with the test issuer's key, every
+    upstream on the discard port, the dev bootstrap admin."""
+    probe = create_gateway(
+        GatewaySettings(env="test", role="api", jwks='{"keys": []}', log_json=False)
+    )
+    url = databases.sqlite(Path(probe.state.definition.migrations_dir), directory)
+    key_file = directory / "signing-key.pem"
+    key_file.write_bytes(signing_key.as_pem(private=True))
+    settings = settings_for_test(GatewaySettings, url, issuer)
+    return settings.model_copy(
+        update={
+            "data_dir": directory,
+            "signing_key_file": key_file,
+            **{f"upstream_{name}": NOWHERE for name in SERVICES},
+            "bootstrap_admin_id": DEV_ADMIN_ID,
+            "bootstrap_admin_secret": DEV_ADMIN_SECRET,
+        }
+    )

@@ -25,13 +25,9 @@ from gateway.settings import GatewaySettings
 from pdp_kit.auth.tokens import TokenIssuer
 from pdp_kit.settings import DEV_ADMIN_ID, DEV_ADMIN_SECRET
 from pdp_kit.testing.databases import TestDatabases as Databases
-from pdp_kit.testing.plugin import settings_for_test
 
 from .conftest import problem_of
-from .inprocess import SERVICES
-
-#: Nothing listens on the discard port: a call the gateway lets through fails upstream (502/503).
-NOWHERE = "http://127.0.0.1:9"
+from .inprocess import SERVICES, gateway_settings
 
 
 def basic(client_id: str, secret: str) -> dict[str, str]:
@@ -40,31 +36,15 @@ def basic(client_id: str, secret: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def gateway_settings(
-    test_databases: Databases,
-    token_issuer: TokenIssuer,
-    signing_key: RSAKey,
-    tmp_path: Path,
+def edge_settings(
+    test_databases: Databases, token_issuer: TokenIssuer, signing_key: RSAKey, tmp_path: Path
 ) -> GatewaySettings:
-    probe = create_app(GatewaySettings(env="test", role="api", jwks='{"keys": []}', log_json=False))
-    url = test_databases.sqlite(Path(probe.state.definition.migrations_dir), tmp_path)
-    key_file = tmp_path / "signing-key.pem"
-    key_file.write_bytes(signing_key.as_pem(private=True))
-    settings = settings_for_test(GatewaySettings, url, token_issuer)
-    return settings.model_copy(
-        update={
-            "data_dir": tmp_path,
-            "signing_key_file": key_file,
-            **{f"upstream_{name}": NOWHERE for name in SERVICES},
-            "bootstrap_admin_id": DEV_ADMIN_ID,
-            "bootstrap_admin_secret": DEV_ADMIN_SECRET,
-        }
-    )
+    return gateway_settings(test_databases, token_issuer, signing_key, tmp_path)
 
 
 @pytest.fixture
-async def edge(gateway_settings: GatewaySettings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(gateway_settings)
+async def edge(edge_settings: GatewaySettings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(edge_settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as c:

@@ -144,7 +144,8 @@ def _escape(name: str) -> str:
 
 
 def render() -> str:
-    return yaml.safe_dump(document(), sort_keys=False, allow_unicode=True, width=100)
+    text: str = yaml.safe_dump(document(), sort_keys=False, allow_unicode=True, width=100)
+    return text
 
 
 if __name__ == "__main__":
