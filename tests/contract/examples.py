@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 
-def example(schema: dict[str, Any], root: dict[str, Any]) -> Any:
+def example(schema: dict[str, Any], root: dict[str, Any], *, required_only: bool = False) -> Any:
+    """``required_only`` leaves optional properties out (a request body a caller would send)."""
     if "$ref" in schema:
-        return example(_resolve(schema["$ref"], root), root)
+        return example(_resolve(schema["$ref"], root), root, required_only=required_only)
     if "const" in schema:
         return schema["const"]
     if "enum" in schema:
@@ -18,11 +19,11 @@ def example(schema: dict[str, Any], root: dict[str, Any]) -> Any:
     for combinator in ("anyOf", "oneOf"):
         if combinator in schema:
             options = [s for s in schema[combinator] if s.get("type") != "null"]
-            return example((options or schema[combinator])[0], root)
+            return example((options or schema[combinator])[0], root, required_only=required_only)
     if "allOf" in schema:
         merged: dict[str, Any] = {}
         for part in schema["allOf"]:
-            value = example(part, root)
+            value = example(part, root, required_only=required_only)
             if isinstance(value, dict):
                 merged.update(value)
         return merged

@@ -3,6 +3,7 @@ issuer trusted: what the security and contract tests call directly, bypassing th
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -47,7 +48,9 @@ def bare_app(service: str) -> FastAPI:
     return create_app(settings_class(env="test", role="api", jwks='{"keys": []}', log_json=False))
 
 
+@functools.cache
 def openapi_of(service: str) -> dict[str, Any]:
+    """Built once per process (building an app is slow); callers must not change it."""
     return bare_app(service).openapi()
 
 
@@ -59,19 +62,28 @@ def database_urls(databases: TestDatabases, directory: Path) -> dict[str, str]:
     }
 
 
+class Clients(dict[str, httpx.AsyncClient]):
+    """An httpx client per service, keyed by name; ``apps`` holds the applications."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.apps: dict[str, FastAPI] = {}
+
+
 @asynccontextmanager
 async def running_services(
     urls: dict[str, str], issuer: TokenIssuer, **overrides: Any
-) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
+) -> AsyncIterator[Clients]:
     """Every service with its lifespan run, and an httpx client for each, keyed by name."""
     async with AsyncExitStack() as stack:
-        clients: dict[str, httpx.AsyncClient] = {}
+        clients = Clients()
         for name, (create_app, settings_class) in SERVICES.items():
             settings = settings_for_test(settings_class, urls[name], issuer)
             if overrides:
                 settings = settings.model_copy(update=overrides)
             app = create_app(settings)
             await stack.enter_async_context(app.router.lifespan_context(app))
+            clients.apps[name] = app
             transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
             clients[name] = await stack.enter_async_context(
                 httpx.AsyncClient(transport=transport, base_url=f"http://{name}.pdp.test")

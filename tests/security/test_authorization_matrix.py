@@ -1,0 +1,206 @@
+"""The authorization matrix: every operation of every service's OpenAPI document × every role,
+aimed at department D001's objects (ids in the path, the query, the body and list filters) with
+the department token of D002. Goal (issue #14): zero cross-department reads or writes, zero admin
+actions by non-admin roles.
+
+Allowances come from CONTRACT.md's "who" column, encoded in ``authorization_table.ALLOWED``
+(operation → roles that may succeed against another department's object). An operation missing
+from the table fails the test, so every new endpoint must be classified. The matrix is printed
+(``pytest -s``) and written to ``authorization-matrix.txt`` in the test's temporary directory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from pdp_kit.auth.principal import Role
+from pdp_kit.auth.tokens import TokenIssuer
+from pdp_kit.testing.plugin import Auth
+
+from ..contract.examples import example
+from .authorization_table import ALLOWED
+from .inprocess import SERVICES, Clients, openapi_of, running_services
+from .seed import OTHER, OWNER, Seeded, seed
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+#: Roles that never see another department's private objects.
+OUTSIDERS = (
+    Role.DEPARTMENT,
+    Role.OPERATOR,
+    Role.MUNICIPAL,
+    Role.PUBLIC,
+    Role.OPS,
+    Role.SERVICE,
+    Role.CYBERSPACE,
+    Role.ASSESSOR,
+)
+#: Run last: their calls change state (publish, withdraw, revoke …).
+INSIDERS = (Role.DATACENTER, Role.BUREAU)
+#: Supervisors read every department's objects by design (DOMAIN, Art. 34).
+READERS = frozenset({Role.BUREAU, Role.DATACENTER, Role.CYBERSPACE, Role.ASSESSOR})
+METHODS = ("get", "put", "post", "patch", "delete")
+
+
+@dataclass(frozen=True)
+class Operation:
+    service: str
+    method: str
+    path: str
+    spec: dict[str, Any]
+
+    @property
+    def key(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+
+def operations() -> list[Operation]:
+    found = []
+    for service in SERVICES:
+        for path, items in openapi_of(service)["paths"].items():
+            for method in METHODS:
+                if method in items:
+                    found.append(Operation(service, method, path, items[method]))
+    return found
+
+
+def headers_of(auth: Auth, role: Role) -> dict[str, str]:
+    if role is Role.DEPARTMENT:
+        return auth.department(OTHER)
+    if role is Role.OPERATOR:
+        return auth.operator("OP002")
+    return auth.headers(role)
+
+
+def path_value(name: str, path: str, ids: dict[str, str]) -> str:
+    if name in {"department"} or (name == "code" and path.endswith("/departments/{code}")):
+        return OWNER
+    if name == "code":
+        return "SY1" if "/systems/" in path else "DU1"
+    if name == "resource_id":
+        # The catalogue's own paths get the draft (private); the others the published one.
+        return ids.get("draft" if "/api/catalog/" in path else "published", "X1")
+    by_name = {
+        "change_id": "change",
+        "request_id": "request",
+        "grant_id": "grant",
+        "listing_id": "listing",
+        "application_id": "application",
+        "registration_id": "registration",
+    }
+    if name in by_name:
+        return ids.get(by_name[name], "X1")
+    return {"year": "2026", "version": "1", "catalogue": "duties"}.get(name, "X1")
+
+
+BODY_OVERRIDES = {
+    "department": OWNER,
+    "provider": OWNER,
+    "requester": OWNER,
+    "owner": OWNER,
+}
+
+
+def aimed(value: Any, ids: dict[str, str]) -> Any:
+    """The body with department fields and object ids pointing at D001's objects."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in BODY_OVERRIDES:
+                out[key] = BODY_OVERRIDES[key]
+            elif key in {"resource_id", "grant_id", "listing_id", "application_id"}:
+                out[key] = ids.get(key.removesuffix("_id").replace("resource", "published"), item)
+            else:
+                out[key] = aimed(item, ids)
+        return out
+    if isinstance(value, list):
+        return [aimed(item, ids) for item in value]
+    return value
+
+
+def request_of(op: Operation, ids: dict[str, str]) -> tuple[str, dict[str, str], Any]:
+    document = openapi_of(op.service)
+    url = re.sub(r"\{([^}]+)\}", lambda m: path_value(m.group(1), op.path, ids), op.path)
+    params: dict[str, str] = {}
+    for parameter in op.spec.get("parameters", []):
+        if parameter.get("in") != "query":
+            continue
+        name = parameter["name"]
+        if name == "department":
+            params[name] = OWNER
+        elif name in {"resource_id", "grant_id", "listing_id", "request_id"}:
+            params[name] = ids.get(name.removesuffix("_id").replace("resource", "published"), "X")
+        elif parameter.get("required"):
+            params[name] = str(example(parameter.get("schema", {}), document))
+    body = None
+    content = op.spec.get("requestBody", {}).get("content", {})
+    if "application/json" in content:
+        schema = content["application/json"].get("schema", {})
+        body = aimed(example(schema, document, required_only=True), ids)
+    return url, params, body
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def platform(
+    service_database_urls: dict[str, str], token_issuer: TokenIssuer
+) -> AsyncIterator[tuple[Clients, Seeded]]:
+    async with running_services(service_database_urls, token_issuer) as clients:
+        seeded = await seed(clients, Auth(token_issuer))
+        yield clients, seeded
+
+
+def render(results: dict[str, dict[Role, int]], roles: list[Role]) -> str:
+    width = max(len(key) for key in results) + 2
+    head = "operation".ljust(width) + " ".join(r.value[:6].rjust(6) for r in roles)
+    lines = [head, "-" * len(head)]
+    for key in sorted(results):
+        cells = " ".join(str(results[key].get(r, "")).rjust(6) for r in roles)
+        lines.append(key.ljust(width) + cells)
+    return "\n".join(lines)
+
+
+async def test_no_role_reaches_another_departments_objects_or_an_admin_action(
+    platform: tuple[Clients, Seeded],
+    token_issuer: TokenIssuer,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    clients, seeded = platform
+    auth = Auth(token_issuer)
+    assert {"draft", "published", "change", "request", "grant"} <= set(seeded.ids), seeded.notes
+    ops = operations()
+    unclassified = sorted({op.key for op in ops} - set(ALLOWED))
+    results: dict[str, dict[Role, int]] = {}
+    holes: list[str] = []
+    for role in (*OUTSIDERS, *INSIDERS):
+        headers = headers_of(auth, role)
+        for op in ops:
+            url, params, body = request_of(op, seeded.ids)
+            response = await clients[op.service].request(
+                op.method.upper(), url, params=params, json=body, headers=headers
+            )
+            status = response.status_code
+            results.setdefault(op.key, {})[role] = status
+            if status >= 500 and status not in {502, 503}:
+                holes.append(f"{op.key} as {role}: {status} {response.text[:160]}")
+            if status >= 300:
+                continue
+            if role.value not in ALLOWED.get(op.key, frozenset()):
+                holes.append(f"{op.key} as {role}: {status}, not allowed by the table")
+            if role not in READERS:
+                leaked = sorted(i for i in seeded.private if i in response.text)
+                if leaked:
+                    holes.append(f"{op.key} as {role}: D001's {leaked} in the response")
+    roles = [*OUTSIDERS, *INSIDERS]
+    table = render(results, roles)
+    out = tmp_path_factory.mktemp("matrix") / "authorization-matrix.txt"
+    out.write_text(table + "\n", encoding="utf-8")
+    print(f"\nAuthorization matrix (department = {OTHER} against {OWNER}'s objects): {out}")
+    print(table)
+    assert holes == []
+    assert unclassified == [], "classify these operations in authorization_table.ALLOWED"
