@@ -1,4 +1,4 @@
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -48,7 +48,10 @@ async def list_authorisations(
     principal: CurrentPrincipal,
     page: PageDep,
     operator: str | None = None,
-    status: Annotated[str | None, Query(description="active、revoked、expired")] = None,
+    status: Annotated[
+        Literal["active", "revoked", "expired"] | None,
+        Query(description="active、revoked、expired"),
+    ] = None,
 ) -> Page[AuthorisationPublic]:
     """An operator: its own authorisations. The bureau, the data centre, the supervisors: all."""
     return await service.list_authorisations(
