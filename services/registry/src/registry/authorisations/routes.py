@@ -148,7 +148,9 @@ async def call_authorised_data(
     session: TransactionDep,
     principal: CurrentPrincipal,
     scenario: Annotated[str, Query(min_length=1, description="已通过评估的应用场景")],
-    limit: Annotated[int, Query(ge=1, description="每页条数，最多 500")] = 100,
+    limit: Annotated[
+        int, Query(ge=1, description="每页条数，最多 500", json_schema_extra={"maximum": 500})
+    ] = 100,
     cursor: Annotated[str | None, Query(description="上一页返回的 next_cursor")] = None,
 ) -> AuthorisationData | JSONResponse:
     """The operator's own authorisation only: records of an authorised resource, for a scenario
