@@ -31,6 +31,9 @@ EVERYONE = roles(
 )
 
 ALLOWED: dict[str, frozenset[str]] = {
+    # A department gets its own card only (the test checks D001 is absent from D002's answer).
+    "GET /api/audit/scorecards": roles("bureau", "cyberspace", "assessor", "department"),
+    "GET /api/audit/scorecards/export.csv": roles("bureau", "cyberspace", "assessor", "department"),
     "POST /api/audit/admin/sweep": roles("bureau"),
     "GET /api/audit/events": roles("assessor", "bureau", "cyberspace"),
     "GET /api/audit/holds": roles("assessor", "bureau", "cyberspace"),
@@ -49,8 +52,6 @@ ALLOWED: dict[str, frozenset[str]] = {
     ),
     "GET /api/audit/rectification-orders/{order_id}": NOBODY,
     "POST /api/audit/rectification-orders/{order_id}/close": NOBODY,
-    "GET /api/audit/scorecards": NOBODY,
-    "GET /api/audit/scorecards/export.csv": NOBODY,
     "GET /api/audit/usage-records": roles(
         "assessor", "bureau", "cyberspace", "datacenter", "department", "operator"
     ),

@@ -46,6 +46,31 @@ INSIDERS = (Role.DATACENTER, Role.BUREAU)
 #: Supervisors read every department's objects by design (DOMAIN, Art. 34).
 READERS = frozenset({Role.BUREAU, Role.DATACENTER, Role.CYBERSPACE, Role.ASSESSOR})
 METHODS = ("get", "put", "post", "patch", "delete")
+#: Lists a department may read, scoped to its own side: D002's answer must not name D001.
+SCOPED_TO_CALLER = frozenset(
+    {
+        "GET /api/audit/scorecards",
+        "GET /api/audit/scorecards/export.csv",
+        "GET /api/audit/notices",
+        "GET /api/audit/rectification-orders",
+        "GET /api/audit/usage-records",
+        "GET /api/audit/usage-reports",
+        "GET /api/sharing/requests",
+        "GET /api/sharing/grants",
+        "GET /api/registry/registrations",
+        "GET /api/catalog/changes",
+    }
+)
+#: The matrix's last column: department D001 itself (reads only, so nothing changes).
+OWNER_COLUMN = f"own{OWNER}"
+#: Reads the owner must be given where D002 is refused: the control for the leak check.
+OWNER_READS = {
+    "GET /api/catalog/resources/{resource_id}": "draft",
+    "GET /api/catalog/changes/{change_id}": "change",
+    "GET /api/sharing/requests/{request_id}": "request",
+    "GET /api/sharing/grants/{grant_id}": "grant",
+    "GET /api/registry/registrations/{registration_id}": "registration",
+}
 
 
 @dataclass(frozen=True)
@@ -134,6 +159,8 @@ def request_of(op: Operation, ids: dict[str, str]) -> tuple[str, dict[str, str],
         name = parameter["name"]
         if name == "department":
             params[name] = OWNER
+        elif name == "period":
+            params[name] = "2026"
         elif name in {"resource_id", "grant_id", "listing_id", "request_id"}:
             params[name] = ids.get(name.removesuffix("_id").replace("resource", "published"), "X")
         elif parameter.get("required"):
@@ -155,9 +182,9 @@ async def platform(
         yield clients, seeded
 
 
-def render(results: dict[str, dict[Role, int]], roles: list[Role]) -> str:
+def render(results: dict[str, dict[str, int]], roles: list[str]) -> str:
     width = max(len(key) for key in results) + 2
-    head = "operation".ljust(width) + " ".join(r.value[:6].rjust(6) for r in roles)
+    head = "operation".ljust(width) + " ".join(str(r)[:6].rjust(6) for r in roles)
     lines = [head, "-" * len(head)]
     for key in sorted(results):
         cells = " ".join(str(results[key].get(r, "")).rjust(6) for r in roles)
@@ -175,7 +202,7 @@ async def test_no_role_reaches_another_departments_objects_or_an_admin_action(
     assert {"draft", "published", "change", "request", "grant"} <= set(seeded.ids), seeded.notes
     ops = operations()
     unclassified = sorted({op.key for op in ops} - set(ALLOWED))
-    results: dict[str, dict[Role, int]] = {}
+    results: dict[str, dict[str, int]] = {}
     holes: list[str] = []
     for role in (*OUTSIDERS, *INSIDERS):
         headers = headers_of(auth, role)
@@ -192,15 +219,32 @@ async def test_no_role_reaches_another_departments_objects_or_an_admin_action(
                 continue
             if role.value not in ALLOWED.get(op.key, frozenset()):
                 holes.append(f"{op.key} as {role}: {status}, not allowed by the table")
+            if role is Role.DEPARTMENT and op.key in SCOPED_TO_CALLER and OWNER in response.text:
+                holes.append(f"{op.key} as {OTHER}: {OWNER} in a list scoped to the caller")
             if role not in READERS:
                 leaked = sorted(i for i in seeded.private if i in response.text)
                 if leaked:
                     holes.append(f"{op.key} as {role}: D001's {leaked} in the response")
-    roles = [*OUTSIDERS, *INSIDERS]
+    # The owner's own reads, for the table and as the control: the same requests that D002 was
+    # refused bring D001 its objects, so the refusals above are about the department.
+    owner = auth.department(OWNER)
+    owner_bodies: dict[str, str] = {}
+    for op in ops:
+        if op.method != "get":
+            continue
+        url, params, body = request_of(op, seeded.ids)
+        response = await clients[op.service].get(url, params=params, headers=owner)
+        results[op.key][OWNER_COLUMN] = response.status_code
+        owner_bodies[op.key] = response.text
+    for key, name in OWNER_READS.items():
+        assert results[key][OWNER_COLUMN] == 200, (key, owner_bodies[key])
+        assert seeded.ids[name] in owner_bodies[key]
+        assert results[key][Role.DEPARTMENT] in {403, 404}
+    roles = [*OUTSIDERS, *INSIDERS, OWNER_COLUMN]
     table = render(results, roles)
     out = tmp_path_factory.mktemp("matrix") / "authorization-matrix.txt"
     out.write_text(table + "\n", encoding="utf-8")
     print(f"\nAuthorization matrix (department = {OTHER} against {OWNER}'s objects): {out}")
     print(table)
-    assert holes == []
+    assert holes == [], "\n".join(holes)
     assert unclassified == [], "classify these operations in authorization_table.ALLOWED"
