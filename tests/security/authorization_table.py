@@ -117,7 +117,8 @@ ALLOWED: dict[str, frozenset[str]] = {
         "assessor", "bureau", "cyberspace", "datacenter", "department", "municipal", "public"
     ),
     "POST /api/opening/applications": NOBODY,
-    "GET /api/opening/applications/{application_id}": NOBODY,
+    # The municipal platform reads the applications it pushed.
+    "GET /api/opening/applications/{application_id}": READERS | roles("municipal"),
     "POST /api/opening/applications/{application_id}/approve": NOBODY,
     "POST /api/opening/applications/{application_id}/materials": NOBODY,
     "POST /api/opening/applications/{application_id}/reject": NOBODY,

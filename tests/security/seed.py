@@ -66,6 +66,9 @@ class Seeded:
 
     ids: dict[str, str] = field(default_factory=dict)
     private: set[str] = field(default_factory=set)
+    #: Roles besides the supervisors that may see a private object: the application is the
+    #: municipal platform's own (it pushed it).
+    also_seen_by: dict[str, set[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -182,7 +185,7 @@ async def seed(clients: Clients, auth: Any) -> Seeded:
         auth.headers("municipal"),
         {
             "listing_id": listing.get("id"),
-            "applicant": {"kind": "organisation", "name": "某研究院", "client_id": "pub-1"},
+            "applicant": {"kind": "person", "name": "张三", "client_id": "pub-1"},
             "scenario": "企业征信",
             "materials": ["申请书"],
         },
@@ -216,4 +219,6 @@ async def seed(clients: Clients, auth: Any) -> Seeded:
     seeded.private = {
         value for name, value in seeded.ids.items() if name not in {"published", "listing"}
     }
+    if "application" in seeded.ids:
+        seeded.also_seen_by[seeded.ids["application"]] = {"municipal"}
     return seeded
