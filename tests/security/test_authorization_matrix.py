@@ -12,8 +12,9 @@ from the table fails the test, so every new endpoint must be classified. The mat
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,11 +22,19 @@ import pytest_asyncio
 
 from pdp_kit.auth.principal import Role
 from pdp_kit.auth.tokens import TokenIssuer
-from pdp_kit.testing.plugin import Auth
+from pdp_kit.testing.databases import TestDatabases as Databases
+from pdp_kit.testing.plugin import Auth, require_postgres
 
 from ..contract.examples import example
 from .authorization_table import ALLOWED
-from .inprocess import SERVICES, Clients, openapi_of, running_services
+from .inprocess import (
+    SERVICES,
+    Clients,
+    bare_app,
+    database_urls,
+    openapi_of,
+    running_services,
+)
 from .seed import OTHER, OWNER, Seeded, seed
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -171,6 +180,30 @@ def request_of(op: Operation, ids: dict[str, str]) -> tuple[str, dict[str, str],
         schema = content["application/json"].get("schema", {})
         body = aimed(example(schema, document, required_only=True), ids)
     return url, params, body
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def service_database_urls(
+    request: pytest.FixtureRequest,
+    test_databases: Databases,
+    tmp_path_factory: pytest.TempPathFactory,
+    _postgres_ok: bool,
+) -> Iterator[dict[str, str]]:
+    """The matrix runs on both backends (``--backends`` picks)."""
+    backend = request.param
+    if backend not in request.config.getoption("--backends").split(","):
+        pytest.skip(f"{backend} not among --backends")
+    if backend == "sqlite":
+        yield database_urls(test_databases, tmp_path_factory.mktemp("services"))
+        return
+    require_postgres(_postgres_ok)
+    urls = {
+        name: test_databases.postgres(Path(bare_app(name).state.definition.migrations_dir))
+        for name in SERVICES
+    }
+    yield urls
+    for url in urls.values():
+        test_databases.drop(url)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
