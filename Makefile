@@ -14,7 +14,7 @@ endif
 UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 VENV := .venv/bin
 
-.PHONY: install run demo test test-quick lint fmt bench bench-quick migration backup restore clean
+.PHONY: install run demo test test-quick fuzz lint fmt bench bench-quick migration backup restore clean
 
 $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -44,6 +44,10 @@ test: install  ## the whole suite, on SQLite and PostgreSQL, with the embedded b
 
 test-quick: install  ## SQLite only, no broker tests
 	$(VENV)/pytest --backends sqlite -m "not broker"
+
+FUZZ_EXAMPLES ?= 200
+fuzz: install  ## schemathesis, long run: FUZZ_EXAMPLES cases per operation and role (CI runs 4)
+	PDP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/pytest -q tests/security/test_fuzz.py
 
 lint: install  ## ruff, formatting, mypy, import contracts
 	$(VENV)/ruff check .

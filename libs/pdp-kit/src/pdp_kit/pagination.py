@@ -33,7 +33,15 @@ class PageParams:
 
 
 def _page_params(
-    limit: Annotated[int, Query(ge=1, description=f"每页条数，最多 {MAX_LIMIT}")] = 50,
+    # The maximum is documented, not enforced by FastAPI: more is the contract's 400, not a 422.
+    limit: Annotated[
+        int,
+        Query(
+            ge=1,
+            description=f"每页条数，最多 {MAX_LIMIT}",
+            json_schema_extra={"maximum": MAX_LIMIT},
+        ),
+    ] = 50,
     cursor: Annotated[str | None, Query(description="上一页返回的 next_cursor")] = None,
 ) -> PageParams:
     if limit > MAX_LIMIT:

@@ -136,7 +136,10 @@ def _is_probe(scope: Any) -> bool:
 
 
 def probe_router() -> APIRouter:
-    router = APIRouter(tags=["operations"])
+    """Liveness, readiness and metrics for the orchestrator and Prometheus, on the service's own
+    port. Kept out of the OpenAPI document: through the gateway the same paths are the gateway's
+    own probes, so a caller following the service's document there would reach the wrong one."""
+    router = APIRouter(tags=["operations"], include_in_schema=False)
 
     @router.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -28,6 +28,7 @@ from sqlmodel import col
 from pdp_kit.auth import CurrentPrincipal, Role, require_role
 from pdp_kit.db import utcnow
 from pdp_kit.errors import PROBLEM_RESPONSES, FieldProblem, Invalid
+from pdp_kit.iso import IsoDate
 from pdp_kit.metrics import changes_in, platform_metrics
 from pdp_kit.models import SweepLease
 
@@ -133,7 +134,7 @@ def admin_router(service: str) -> APIRouter:
     async def sweep(
         request: Request,
         principal: CurrentPrincipal,
-        as_of: Annotated[date | None, Query(description="默认今天（上海时间）")] = None,
+        as_of: Annotated[IsoDate | None, Query(description="默认今天（上海时间）")] = None,
     ) -> SweepReport:
         """Run this service's scheduled sweeps now, as of a date. Bureau only; a date other than
         today is accepted only in the dev and test environments."""

@@ -11,13 +11,14 @@ from sqlalchemy import ColumnElement
 
 from audit.ingest import as_utc
 from pdp_kit.errors import BadRequest, FieldProblem, Invalid
+from pdp_kit.iso import IsoDateTime
 from pdp_kit.pagination import PageParams
 
 From = Annotated[
-    datetime | None,
+    IsoDateTime | None,
     Query(alias="from", description="起始时间（含），ISO 8601；未带时区按 UTC"),
 ]
-To = Annotated[datetime | None, Query(description="截止时间（含），ISO 8601；未带时区按 UTC")]
+To = Annotated[IsoDateTime | None, Query(description="截止时间（含），ISO 8601；未带时区按 UTC")]
 
 
 class InvalidPeriod(Invalid):

@@ -3,14 +3,15 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from audit.retention.models import HoldScope
+from pdp_kit.iso import IsoDateTime
 
 
 class HoldCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     scope: HoldScope = Field(description="netlogs / usage / events")
-    from_: datetime | None = Field(default=None, alias="from", description="起始时间（含）")
-    to: datetime | None = Field(default=None, description="截止时间（含）")
+    from_: IsoDateTime | None = Field(default=None, alias="from", description="起始时间（含）")
+    to: IsoDateTime | None = Field(default=None, description="截止时间（含）")
     reason: str = Field(min_length=1, max_length=2000, description="保全理由")
 
     @model_validator(mode="after")

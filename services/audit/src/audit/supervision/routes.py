@@ -16,6 +16,8 @@ from pdp_kit.auth import CurrentPrincipal
 from pdp_kit.db import SessionDep, TransactionDep
 
 router = APIRouter(tags=["supervision"])
+#: A year, or a year and a month: documented, so callers and fuzzers know the shape.
+PERIOD_PATTERN = r"^[12][0-9]{3}(-(0[1-9]|1[0-2]))?$"
 
 
 @router.post("/notices", response_model=NoticePublic, status_code=201)
@@ -86,7 +88,9 @@ async def close_order(
 async def get_scorecards(
     session: TransactionDep,
     principal: CurrentPrincipal,
-    period: Annotated[str, Query(description="考核期：YYYY 或 YYYY-MM（上海时间）")],
+    period: Annotated[
+        str, Query(description="考核期：YYYY 或 YYYY-MM（上海时间）", pattern=PERIOD_PATTERN)
+    ],
 ) -> Scorecards:
     """Each department's supervision figures for a period, computed from the journal (Art. 34,
     35): catalogue chained, change obligations in time, data fresh, share replies in time, open
@@ -99,7 +103,7 @@ async def get_scorecards(
 async def export_scorecards(
     session: TransactionDep,
     principal: CurrentPrincipal,
-    period: Annotated[str, Query(description="考核期：YYYY 或 YYYY-MM")],
+    period: Annotated[str, Query(description="考核期：YYYY 或 YYYY-MM", pattern=PERIOD_PATTERN)],
 ) -> Response:
     """The scorecards as CSV: one row per department, each measure's score and figures."""
     cards = await scorecards.scorecards(session, principal=principal, period=period)

@@ -32,7 +32,7 @@ async def working_days(
     return await service.working_days_after(session, start=from_, add=add)
 
 
-@router.put("/{year}", response_model=YearSchedulePublic)
+@router.put("/{year:int}", response_model=YearSchedulePublic)
 async def load_year(
     year: Year,
     data: YearScheduleIn,
@@ -49,7 +49,7 @@ async def load_year(
     )
 
 
-@router.get("/{year}", response_model=YearSchedulePublic)
+@router.get("/{year:int}", response_model=YearSchedulePublic)
 async def get_year(year: Year, session: SessionDep) -> YearSchedulePublic:
     """The year's weekday days off and working weekends, and where they come from."""
     return await service.get_year(session, year=year)

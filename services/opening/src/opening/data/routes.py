@@ -22,7 +22,9 @@ async def read_open_data(
     request: Request,
     session: TransactionDep,
     principal: CurrentPrincipal,
-    limit: Annotated[int, Query(ge=1, description="每页条数，最多 500")] = 100,
+    limit: Annotated[
+        int, Query(ge=1, description="每页条数，最多 500", json_schema_extra={"maximum": 500})
+    ] = 100,
     cursor: Annotated[str | None, Query(description="上一页返回的 next_cursor")] = None,
 ) -> OpenDataPage | JSONResponse:
     """A page of the listing's records, desensitised by its profile (a dropped field is never

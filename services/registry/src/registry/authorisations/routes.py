@@ -1,4 +1,4 @@
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -48,7 +48,10 @@ async def list_authorisations(
     principal: CurrentPrincipal,
     page: PageDep,
     operator: str | None = None,
-    status: Annotated[str | None, Query(description="active、revoked、expired")] = None,
+    status: Annotated[
+        Literal["active", "revoked", "expired"] | None,
+        Query(description="active、revoked、expired"),
+    ] = None,
 ) -> Page[AuthorisationPublic]:
     """An operator: its own authorisations. The bureau, the data centre, the supervisors: all."""
     return await service.list_authorisations(
@@ -145,7 +148,9 @@ async def call_authorised_data(
     session: TransactionDep,
     principal: CurrentPrincipal,
     scenario: Annotated[str, Query(min_length=1, description="已通过评估的应用场景")],
-    limit: Annotated[int, Query(ge=1, description="每页条数，最多 500")] = 100,
+    limit: Annotated[
+        int, Query(ge=1, description="每页条数，最多 500", json_schema_extra={"maximum": 500})
+    ] = 100,
     cursor: Annotated[str | None, Query(description="上一页返回的 next_cursor")] = None,
 ) -> AuthorisationData | JSONResponse:
     """The operator's own authorisation only: records of an authorised resource, for a scenario

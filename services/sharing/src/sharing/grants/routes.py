@@ -46,7 +46,9 @@ async def call_grant_data(
     request: Request,
     session: TransactionDep,
     principal: CurrentPrincipal,
-    limit: Annotated[int, Query(ge=1, description="每页条数，最多 500")] = 100,
+    limit: Annotated[
+        int, Query(ge=1, description="每页条数，最多 500", json_schema_extra={"maximum": 500})
+    ] = 100,
     cursor: Annotated[str | None, Query(description="上一页返回的 next_cursor")] = None,
 ) -> GrantData | JSONResponse:
     """The granted fields of the resource's records, for the holder only, while the grant is
