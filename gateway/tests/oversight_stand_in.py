@@ -4,6 +4,7 @@ server (``<url>/<service>``), with readiness, metrics and audit's API as a test 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -40,6 +41,7 @@ class Platform:
                 "path": request.path,
                 "query": dict(request.query),
                 "token": request.headers.get("Authorization", "").removeprefix("Bearer "),
+                "at": time.monotonic(),
             }
         )
 

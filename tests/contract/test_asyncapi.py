@@ -19,12 +19,11 @@ import yaml
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from cloudevents.core.bindings import kafka as ce_kafka
 from cloudevents.core.formats.json import JSONFormat
+from event_examples import example
 
 from pdp_contracts.asyncapi import document, payload_classes, render
 from pdp_kit.broker import EmbeddedBroker
 from pdp_kit.events.envelope import Event
-
-from .examples import example
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "docs" / "asyncapi.yaml"

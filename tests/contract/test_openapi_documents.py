@@ -13,13 +13,12 @@ import pytest
 import pytest_asyncio
 from joserfc.jwk import RSAKey
 from openapi_spec_validator import validate
+from service_apps import SERVICES, gateway_settings, openapi_of
 
 from gateway.main import create_app as create_gateway
 from gateway.settings import GatewaySettings
 from pdp_kit.auth.tokens import TokenIssuer
 from pdp_kit.testing.databases import TestDatabases as Databases
-
-from ..security.inprocess import SERVICES, gateway_settings, openapi_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -6,11 +6,10 @@ from pathlib import Path
 import httpx
 import pytest
 import pytest_asyncio
+from service_apps import database_urls, running_services
 
 from pdp_kit.auth.tokens import TokenIssuer
 from pdp_kit.testing.databases import TestDatabases as Databases
-
-from .inprocess import database_urls, running_services
 
 
 @pytest.fixture(scope="module")

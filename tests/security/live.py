@@ -10,11 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from service_apps import SERVICES
 
 from pdp_kit.auth.tokens import TokenIssuer
 from pdp_kit.testing.plugin import settings_for_test
-
-from .inprocess import SERVICES
 
 
 def _free_port() -> int:

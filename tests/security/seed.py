@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from service_apps import Clients
+
 from audit.subscriptions import subscriptions as audit_subscriptions
 from catalog.subscriptions import subscriptions as catalog_subscriptions
 from opening.subscriptions import subscriptions as opening_subscriptions
@@ -14,8 +16,6 @@ from pdp_kit.events.consumer import Subscriptions
 from pdp_kit.testing.spies import OutboxSpy, deliver
 from registry.subscriptions import subscriptions as registry_subscriptions
 from sharing.subscriptions import subscriptions as sharing_subscriptions
-
-from .inprocess import Clients
 
 OWNER, OTHER, REQUESTER = "D001", "D002", "D003"
 

@@ -19,15 +19,8 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-
-from pdp_kit.auth.principal import Role
-from pdp_kit.auth.tokens import TokenIssuer
-from pdp_kit.testing.databases import TestDatabases as Databases
-from pdp_kit.testing.plugin import Auth, require_postgres
-
-from ..contract.examples import example
-from .authorization_table import ALLOWED
-from .inprocess import (
+from event_examples import example
+from service_apps import (
     SERVICES,
     Clients,
     bare_app,
@@ -35,6 +28,13 @@ from .inprocess import (
     openapi_of,
     running_services,
 )
+
+from pdp_kit.auth.principal import Role
+from pdp_kit.auth.tokens import TokenIssuer
+from pdp_kit.testing.databases import TestDatabases as Databases
+from pdp_kit.testing.plugin import Auth, require_postgres
+
+from .authorization_table import ALLOWED
 from .seed import OTHER, OWNER, Seeded, seed
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

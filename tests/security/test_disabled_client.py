@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from joserfc.jwk import RSAKey
+from service_apps import SERVICES, gateway_settings
 
 from gateway.main import create_app
 from gateway.settings import GatewaySettings
@@ -27,7 +28,6 @@ from pdp_kit.settings import DEV_ADMIN_ID, DEV_ADMIN_SECRET
 from pdp_kit.testing.databases import TestDatabases as Databases
 
 from .conftest import problem_of
-from .inprocess import SERVICES, gateway_settings
 
 
 def basic(client_id: str, secret: str) -> dict[str, str]:

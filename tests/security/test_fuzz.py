@@ -17,12 +17,12 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.specs.openapi.checks import allow_header_conformance, positive_data_acceptance
+from service_apps import SERVICES, openapi_of
 
 from pdp_kit.auth.principal import Role
 from pdp_kit.auth.tokens import TokenIssuer
 from pdp_kit.testing.plugin import Auth
 
-from .inprocess import SERVICES, openapi_of
 from .live import served
 
 EXAMPLES = int(os.environ.get("PDP_FUZZ_EXAMPLES", "4"))

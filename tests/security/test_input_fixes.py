@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from service_apps import SERVICES, openapi_of
 
 from pdp_kit.testing.plugin import Auth
-
-from .inprocess import SERVICES, openapi_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

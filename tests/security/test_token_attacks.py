@@ -17,13 +17,13 @@ import httpx
 import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
+from service_apps import SERVICES
 
 from pdp_kit.auth.principal import Role
 from pdp_kit.auth.tokens import MAX_TOKEN_BYTES, TokenIssuer, generate_signing_key
 from pdp_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER
 
 from .conftest import problem_of
-from .inprocess import SERVICES
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

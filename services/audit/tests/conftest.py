@@ -15,11 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from audit.main import create_app
 from audit.settings import AuditSettings
-from pdp_contracts import EventPayload, event_type
 from pdp_contracts.catalog import DepartmentCreated
 from pdp_contracts.gateway import RequestLogged
 from pdp_contracts.opening import OpenDataRead
-from pdp_contracts.sharing import GrantCreated, GrantDataCalled
+from pdp_contracts.sharing import GrantCreated, GrantDataCalled, RequestSubmitted
 from pdp_contracts.usage import UsageBasis, UsageResult
 from pdp_kit.events.envelope import Event
 
@@ -36,15 +35,6 @@ def service_app_factory() -> tuple[object, type[AuditSettings]]:
 def service_settings(service_settings: AuditSettings, tmp_path: Path) -> AuditSettings:
     """Each test's own data directory: its own checkpoint key."""
     return service_settings.model_copy(update={"data_dir": tmp_path / "data"})
-
-
-class ShareRequestSubmitted(EventPayload):
-    """A stand-in for a sharing event until the sharing contract has one."""
-
-    event_type = event_type("sharing", "request", "submitted")
-
-    request_id: str
-    resource_id: str
 
 
 def at(moment: str) -> datetime:
@@ -70,7 +60,21 @@ class Events:
     @staticmethod
     def share_request_submitted(request_id: str, *, department: str = "D002") -> Event:
         return Event.of(
-            ShareRequestSubmitted(request_id=request_id, resource_id="R1"),
+            RequestSubmitted(
+                id=request_id,
+                resource_id="R1",
+                requester=department,
+                provider="D001",
+                share_type="conditional",
+                fields=["credit_code"],
+                scenario="企业开办核验",
+                legal_basis="《上海市公共数据和一网通办管理办法》第二十五条",
+                method="api",
+                valid_until=date(2027, 12, 31),
+                received_on=date(2026, 3, 2),
+                reply_due_on=date(2026, 3, 16),
+                provisional=False,
+            ),
             subject=request_id,
             actor=f"client-{department}",
             department=department,

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic.json_schema import models_json_schema
 
-from pdp_contracts.base import _BY_TYPE, TYPE_PREFIX, EventPayload, producer_of
+from pdp_contracts.base import TYPE_PREFIX, EventPayload, producer_of
 
 #: Every module that declares payloads; importing them registers their event types.
 PAYLOAD_MODULES = ("audit", "catalog", "chain", "gateway", "opening", "registry", "sharing")
@@ -49,10 +49,20 @@ _ENVELOPE_SCHEMA: dict[str, Any] = {
 
 
 def payload_classes() -> list[type[EventPayload]]:
-    """Every registered payload class, ordered by event type."""
-    for module in PAYLOAD_MODULES:
-        importlib.import_module(f"pdp_contracts.{module}")
-    return [_BY_TYPE[name] for name in sorted(_BY_TYPE)]
+    """Every payload class the contract modules define, ordered by event type. Read from the
+    modules, not the registry: a process may also hold payload classes of its own (a test's)."""
+    found: dict[str, type[EventPayload]] = {}
+    for name in PAYLOAD_MODULES:
+        module = importlib.import_module(f"pdp_contracts.{name}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, EventPayload)
+                and value.__module__ == module.__name__
+                and "event_type" in value.__dict__
+            ):
+                found[value.event_type] = value
+    return [found[event] for event in sorted(found)]
 
 
 def _operation_id(topic: str) -> str:
