@@ -55,3 +55,24 @@ async def producer_dbs(_producer_urls: dict[str, str]) -> AsyncIterator[dict[str
     yield databases
     for database in databases.values():
         await database.engine.dispose()
+
+
+@pytest.fixture
+def _redelivery_urls(
+    test_databases: TestDatabases, _postgres_ok: bool, service: str
+) -> tuple[str, str]:
+    return (
+        _migrated(test_databases, _postgres_ok, service),
+        _migrated(test_databases, _postgres_ok, service),
+    )
+
+
+@pytest.fixture
+async def redelivery_dbs(
+    _redelivery_urls: tuple[str, str],
+) -> AsyncIterator[tuple[Database, Database]]:
+    """Two fresh databases of the test's ``service``: one delivery in order, three shuffled."""
+    databases = tuple(Database.open(url) for url in _redelivery_urls)
+    yield databases[0], databases[1]
+    for database in databases:
+        await database.engine.dispose()

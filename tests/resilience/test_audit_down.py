@@ -22,7 +22,7 @@ from audit.subscriptions import subscriptions as audit_subscriptions
 from pdp_kit.broker import EmbeddedBroker
 
 #: Fault tests take longer than the suite's per-test default (databases and brokers included).
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.broker, pytest.mark.postgres]
 
 BEFORE, DURING = 100, 900
 

@@ -22,7 +22,7 @@ from pdp_kit.events.consumer import Subscriptions
 from pdp_kit.worker import Worker
 
 #: Fault tests take longer than the suite's per-test default (databases and brokers included).
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.broker, pytest.mark.postgres]
 
 CHANGES = int(os.environ.get("PDP_RESILIENCE_CHANGES", "3000"))
 #: At least this long without a broker: longer than the relays' and consumers' Kafka timeouts.

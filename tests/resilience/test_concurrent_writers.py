@@ -23,7 +23,7 @@ from pdp_kit.broker import EmbeddedBroker
 from pdp_kit.db import create_async_engine
 
 #: Fault tests take longer than the suite's per-test default (databases and brokers included).
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.broker, pytest.mark.postgres]
 
 WRITERS = 50
 TRANSACTIONS_EACH = 12

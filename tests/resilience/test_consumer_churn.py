@@ -22,7 +22,7 @@ from pdp_kit.broker import EmbeddedBroker
 from pdp_kit.worker import Worker
 
 #: Fault tests take longer than the suite's per-test default (databases and brokers included).
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.broker, pytest.mark.postgres]
 
 CYCLES = 4
 AFTERWARDS = 50

@@ -16,7 +16,7 @@ from audit.subscriptions import subscriptions as audit_subscriptions
 from pdp_kit.broker import EmbeddedBroker
 
 #: Fault tests take longer than the suite's per-test default (databases and brokers included).
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.broker, pytest.mark.postgres]
 
 RELAY = Path(__file__).with_name("relay_process.py")
 #: The service writes at least this many transactions, and goes on until the relay was killed
