@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 from aiokafka.structs import ConsumerRecord
+from district_events import district
 from resilience_kit import Database, Summary
-from scenario import district
 
 from audit.subscriptions import subscriptions as audit_subscriptions
 from catalog.subscriptions import subscriptions as catalog_subscriptions
