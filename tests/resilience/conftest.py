@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from resilience_kit import Database
+from resilience_kit import SUMMARIES, Database
 
 from pdp_kit.broker import EmbeddedBroker
 from pdp_kit.testing.databases import TestDatabases
@@ -76,3 +76,11 @@ async def redelivery_dbs(
     yield databases[0], databases[1]
     for database in databases:
         await database.engine.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Each fault test's one line, shown in CI's log even when output is captured."""
+    if SUMMARIES:
+        terminalreporter.section("resilience")
+        for line in SUMMARIES:
+            terminalreporter.write_line(line)

@@ -34,6 +34,8 @@ from pdp_kit.settings import ServiceSettings
 from pdp_kit.worker import Worker
 
 NO_SUBSCRIPTIONS = Subscriptions()
+#: Every summary line of the run, repeated at the end of pytest's report (see conftest.py).
+SUMMARIES: list[str] = []
 
 
 async def eventually(
@@ -221,7 +223,9 @@ class Summary:
     def print(self, **figures: Any) -> None:
         self.figures.update(figures)
         parts = ", ".join(f"{k}={v}" for k, v in self.figures.items())
-        print(f"\n[resilience] {self.name}: {parts}, seconds={time.monotonic() - self.started:.1f}")
+        line = f"{self.name}: {parts}, seconds={time.monotonic() - self.started:.1f}"
+        SUMMARIES.append(line)
+        print(f"\n[resilience] {line}")
 
 
 def operator_registered(operator: str, n: int) -> OperatorRegistered:
