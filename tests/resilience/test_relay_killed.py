@@ -58,9 +58,10 @@ async def test_a_relay_killed_between_publishing_and_marking_sent_loses_nothing_
     rng = random.Random(14)
     changes = 0
 
+    counters = [0] * AGGREGATES
+
     async def write() -> None:
         nonlocal changes
-        counters = [0] * AGGREGATES
         written = 0
         while written < TRANSACTIONS or kills < KILLS:
             written += 1
@@ -114,6 +115,11 @@ async def test_a_relay_killed_between_publishing_and_marking_sent_loses_nothing_
     journaled = await journal.ids()
     assert len(journaled) == changes
     assert set(journaled) == set(await catalog.outbox_ids())
+    # Republished batches come after later changes were journaled: each aggregate keeps its order.
+    order = await journal.names_by_subject()
+    for number, count in enumerate(counters):
+        aggregate = f"D{number:03d}"
+        assert order.get(aggregate, []) == [f"{aggregate}#{n:06d}" for n in range(1, count + 1)]
     # The kills between publishing and marking sent did publish batches twice: the inbox took them.
     assert duplicates >= 1
     summary.print(
