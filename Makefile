@@ -46,8 +46,9 @@ test: install  ## the whole suite, on SQLite and PostgreSQL, with the embedded b
 test-quick: install  ## SQLite only, no broker tests
 	$(VENV)/pytest --backends sqlite -m "not broker"
 
-resilience-long: install  ## the broker-outage fault test at issue #14's full 10,000 changes
-	PDP_RESILIENCE_CHANGES=10000 $(VENV)/pytest -s tests/resilience/test_broker_outage.py
+resilience-long: install  ## the broker-outage fault test at 50,000 changes through a 30 s outage
+	PDP_RESILIENCE_CHANGES=50000 PDP_RESILIENCE_OUTAGE_SECONDS=30 \
+		$(VENV)/pytest -s tests/resilience/test_broker_outage.py
 
 lint: install  ## ruff, formatting, mypy, import contracts
 	$(VENV)/ruff check .
