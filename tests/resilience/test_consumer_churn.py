@@ -1,9 +1,13 @@
-"""A second audit consumer joins and leaves the group again and again while events flow."""
+"""A second audit consumer joins and leaves the group again and again while events flow; one
+more dies with SIGKILL while it holds partitions."""
 
 from __future__ import annotations
 
 import asyncio
 import random
+import signal
+import sys
+from pathlib import Path
 
 import pytest
 from resilience_kit import (
@@ -24,7 +28,8 @@ from pdp_kit.worker import Worker
 #: Fault tests take longer than the suite's per-test default (databases and brokers included).
 pytestmark = [pytest.mark.timeout(300), pytest.mark.broker, pytest.mark.postgres]
 
-CYCLES = 4
+CYCLES = 3
+MEMBER = Path(__file__).with_name("consumer_process.py")
 AFTERWARDS = 50
 
 
@@ -66,6 +71,9 @@ async def test_a_consumer_joining_and_leaving_repeatedly_loses_nothing_and_leave
                 handled_by_visitors += visitor.consumer.stats.handled
                 duplicates += visitor.consumer.stats.duplicates
                 await asyncio.sleep(rng.uniform(0.2, 1.0))
+            # Last, a member that dies without leaving: the group waits out its session, then
+            # hands its partitions back (from their committed offsets) to the one left.
+            await kill_a_member_while_it_reads(audit_db, bootstrap)
         finally:
             churning = False
             await writer
@@ -92,11 +100,25 @@ async def test_a_consumer_joining_and_leaving_repeatedly_loses_nothing_and_leave
     assert set(journaled) == set(await catalog.outbox_ids())
     summary.print(
         cycles=CYCLES,
+        members_killed=1,
         changes=written,
         journaled=len(journaled),
         handled_by_joining_members=handled_by_visitors,
         duplicates_absorbed=duplicates,
     )
+
+
+async def kill_a_member_while_it_reads(database: Database, bootstrap: str) -> None:
+    member = await asyncio.create_subprocess_exec(
+        sys.executable, str(MEMBER), database.url, bootstrap, stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        assert member.stdout is not None
+        line = await asyncio.wait_for(member.stdout.readline(), timeout=90)
+        assert line == b"handling\n", line
+    finally:
+        member.send_signal(signal.SIGKILL)
+        await member.wait()
 
 
 async def _has_handled(member: Worker) -> bool:
