@@ -7,9 +7,9 @@ then sent to the service's dead-letter topic with the reason, and consumption go
 committed only after the database commit.
 
 A database that cannot be reached (down, restarting, a connection cut) is not a handler failure:
-the record waits for it, however long, and is never dead-lettered for it. Counting those failures
-as attempts parked every event of a PostgreSQL restart in the dead-letter topic, out of audit's
-journal (``tests/resilience/test_postgres_restart.py``).
+the record waits for it, however long, and is never dead-lettered for it. Counted as attempts,
+those failures used up the retries (about 1.5 s) within a PostgreSQL restart and parked the
+event in the dead-letter topic, out of audit's journal.
 """
 
 from __future__ import annotations
