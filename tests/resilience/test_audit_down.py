@@ -74,6 +74,14 @@ async def test_usage_and_network_log_records_arrive_complete_after_audit_was_dow
     # The journal holds the domain events, each once; the network log is kept apart (Art. 34).
     assert await journal.count() == 2 * total
     assert stats.dead_lettered == 0
+    # Complete: each record is the one its producer committed, and each request is there once.
+    used = set(await producer_dbs["sharing"].outbox_ids()) | set(
+        await producer_dbs["opening"].outbox_ids()
+    )
+    assert {r[0] for r in await audit_db.rows("SELECT event_id FROM usage_record")} == used
+    requests = await audit_db.rows("SELECT event_id, request_id FROM netlog")
+    assert {r[0] for r in requests} == set(await producer_dbs["gateway"].outbox_ids())
+    assert sorted(r[1] for r in requests) == sorted(f"req-{n}" for n in range(total))
     summary.print(
         records_while_down=3 * DURING,
         usage_records=2 * total,
