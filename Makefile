@@ -14,7 +14,7 @@ endif
 UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 VENV := .venv/bin
 
-.PHONY: install run demo test test-quick fuzz lint fmt bench bench-quick migration backup restore clean
+.PHONY: install run demo test test-quick fuzz resilience-long lint fmt bench bench-quick migration backup restore clean
 
 $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -34,9 +34,10 @@ demo: install  ## load a demo Changning district into the running platform (PDP_
 
 # Tests that start the whole platform (a dozen processes each) run one at a time after the rest,
 # which run on PYTEST_WORKERS processes: two platforms starting at once on two cores miss their
-# readiness deadlines.
+# readiness deadlines. The fault tests (tests/resilience) run there too: they restart PostgreSQL,
+# open fifty connections at once and hold brokers still, which other tests must not share.
 PYTEST_WORKERS ?= 2
-PLATFORM_TESTS := tests/e2e $(wildcard tests/browser)
+PLATFORM_TESTS := tests/e2e $(wildcard tests/browser) tests/resilience
 
 test: install  ## the whole suite, on SQLite and PostgreSQL, with the embedded broker
 	$(VENV)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(addprefix --ignore=,$(PLATFORM_TESTS))
@@ -48,6 +49,10 @@ test-quick: install  ## SQLite only, no broker tests
 FUZZ_EXAMPLES ?= 200
 fuzz: install  ## schemathesis, long run: FUZZ_EXAMPLES cases per operation and role (CI runs 4)
 	PDP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/pytest -q tests/security/test_fuzz.py
+
+resilience-long: install  ## the broker-outage fault test at 50,000 changes through a 30 s outage
+	PDP_RESILIENCE_CHANGES=50000 PDP_RESILIENCE_OUTAGE_SECONDS=30 \
+		$(VENV)/pytest -s tests/resilience/test_broker_outage.py
 
 lint: install  ## ruff, formatting, mypy, import contracts
 	$(VENV)/ruff check .

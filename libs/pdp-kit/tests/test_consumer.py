@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from pdp_contracts.catalog import CalendarYearLoaded
 from pdp_kit.calendar import CalendarSource
 from pdp_kit.calendar_store import load_calendar, when_calendar_year_loaded_store_it
+from pdp_kit.db import create_engine, sessionmaker
+from pdp_kit.events import consumer as consumer_module
 from pdp_kit.events.consumer import EventConsumer, Subscriptions
 from pdp_kit.events.envelope import Event
 from pdp_kit.models import InboxEntry
@@ -149,3 +151,39 @@ async def test_records_that_are_not_platform_events_are_dead_lettered(app, bad: 
     consumer = consumer_for(app, Subscriptions(), dead)
     await consumer.handle_records([record(bad, 0)])
     assert len(dead.records) == 1
+
+
+class DatabaseDownFor:
+    """A sessionmaker whose first ``calls`` sessions find the database unreachable."""
+
+    def __init__(self, app: Any, calls: int) -> None:
+        self._app = app
+        self._left = calls
+        self._down = create_engine("postgresql+asyncpg://postgres@127.0.0.1:9/down")
+
+    def __call__(self) -> Any:
+        if self._left > 0:
+            self._left -= 1
+            return sessionmaker(self._down)()
+        return self._app.state.sessionmaker()
+
+
+async def test_an_unreachable_database_is_waited_for_and_never_dead_letters_the_event(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(consumer_module, "UNREACHABLE_WAIT_SECONDS", 0.001)
+    dead = FakeDeadLetters()
+    subscriptions = Subscriptions(
+        handlers={CalendarYearLoaded.event_type: [when_calendar_year_loaded_store_it]}
+    )
+    consumer = consumer_for(app, subscriptions, dead)
+    down = DatabaseDownFor(app, calls=10)  # the batch, then more than max_attempts (3) alone
+    consumer._sessionmaker = down  # type: ignore[assignment]
+
+    await consumer.handle_records([record(year_event(2091).encode()[1])])
+
+    assert dead.records == []
+    assert await inbox_count(app) == 1
+    async with app.state.sessionmaker() as session:
+        assert (await load_calendar(session)).source_for(2091) is CalendarSource.OPERATOR
+    await down._down.dispose()

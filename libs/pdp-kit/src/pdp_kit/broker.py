@@ -7,6 +7,7 @@ producers, so whoever talks to it sets ``PDP_KAFKA_IDEMPOTENCE=false``.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -68,12 +69,23 @@ class EmbeddedBroker:
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
             return
+        process.send_signal(signal.SIGCONT)  # a paused broker cannot act on SIGTERM
         process.terminate()
         try:
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+    def pause(self) -> None:
+        """Freeze the broker (SIGSTOP): clients' requests hang unanswered, as with a broker that
+        is down behind a network fault; its memory log survives for :meth:`resume`."""
+        if self._process is not None:
+            self._process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self._process is not None:
+            self._process.send_signal(signal.SIGCONT)
 
     @property
     def running(self) -> bool:

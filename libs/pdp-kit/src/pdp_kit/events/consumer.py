@@ -5,6 +5,11 @@ If any handler in it fails, the transaction rolls back and each record is handle
 transaction of its own; a record whose handler keeps failing is retried a bounded number of times,
 then sent to the service's dead-letter topic with the reason, and consumption goes on. Offsets are
 committed only after the database commit.
+
+A database that cannot be reached (down, restarting, a connection cut) is not a handler failure:
+the record waits for it, however long, and is never dead-lettered for it. Counted as attempts,
+those failures used up the retries (about 1.5 s) within a PostgreSQL restart and parked the
+event in the dead-letter topic, out of audit's journal.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.propagate import extract
 from sqlalchemy import Table, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -37,6 +43,9 @@ log = logging.getLogger(__name__)
 _INBOX: Table = InboxEntry.__table__  # type: ignore[attr-defined]
 _insert_inbox = BulkInsert(_INBOX)
 
+#: First wait after the database could not be reached; it grows to 5 s while that lasts.
+UNREACHABLE_WAIT_SECONDS = 0.2
+
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]
 #: Takes every new event of its kind in a poll batch at once (one multi-row write, not one a row).
 BatchHandler = Callable[[AsyncSession, Sequence[Event]], Awaitable[None]]
@@ -44,6 +53,20 @@ BatchHandler = Callable[[AsyncSession, Sequence[Event]], Awaitable[None]]
 LAG_INTERVAL_SECONDS = 1.0
 #: At most this many events' traces are linked from one batch's span.
 MAX_BATCH_LINKS = 100
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database could not be reached, rather than that a handler failed:
+    a refused or cut connection, or PostgreSQL's connection (08) and shutdown/start-up (57P) states.
+    """
+    if isinstance(exc, OSError | TimeoutError):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        state = str(getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or "")
+        return state.startswith(("08", "57P"))
+    return False
 
 
 @dataclass(frozen=True)
@@ -222,13 +245,20 @@ class EventConsumer:
 
     async def _handle_alone(self, record: ConsumerRecord[Any, Any], event: Event) -> None:
         error: Exception | None = None
-        for attempt in range(self._max_attempts):
+        attempt = waited = 0
+        while attempt < self._max_attempts:
             if attempt:
                 await asyncio.sleep(self._retry_base * 2 ** (attempt - 1))
             try:
                 async with self._sessionmaker() as session, session.begin():
                     outcomes = await self._handle(session, [event])
             except Exception as exc:  # noqa: BLE001 - any handler failure is retried, then parked
+                if database_unreachable(exc):
+                    waited += 1
+                    log.warning("database unreachable for %s; waiting: %r", event.id, exc)
+                    await asyncio.sleep(min(UNREACHABLE_WAIT_SECONDS * waited, 5.0))
+                    continue
+                attempt += 1
                 error = exc
                 log.warning("handler failed for %s (%s): %r", event.id, event.type, exc)
             else:

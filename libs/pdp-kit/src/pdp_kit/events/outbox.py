@@ -2,7 +2,13 @@
 
 Nothing publishes to Kafka inside a request. :func:`record_event` adds the row to the caller's
 session; the :class:`OutboxRelay` publishes committed rows in batches and marks them sent
-(at least once). On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets replicas share the work.
+(at least once).
+
+Replicas on PostgreSQL take turns: a relay publishes only while it holds a transaction-level
+advisory lock on its database, so one batch is in flight at a time and an aggregate's events reach
+Kafka in commit order. Two replicas publishing neighbouring batches at once did reorder them
+(``tests/resilience/test_concurrent_writers.py``). The lock goes with the transaction, so when
+a relay dies another takes over at its next poll.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.propagate import inject
-from sqlalchemy import Row, Table, delete, select, update
+from sqlalchemy import Row, Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -29,6 +35,8 @@ from pdp_kit.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 _OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+#: The advisory lock key of "publishing this database's outbox" (advisory locks are per database).
+PUBLISHING_LOCK = 0x70647021
 
 
 def current_traceparent() -> str | None:
@@ -91,8 +99,12 @@ class OutboxRelay:
         """Publish one batch; return how many rows were sent. Raises if the broker is down."""
         async with self._sessionmaker() as session:
             if session.bind.dialect.name == "postgresql":
-                # Replicas share the work: each locks its own batch for the publish.
+                # One replica at a time, or two batches in flight could reorder an aggregate.
                 async with session.begin():
+                    if not await session.scalar(
+                        select(func.pg_try_advisory_xact_lock(PUBLISHING_LOCK))
+                    ):
+                        return 0
                     rows = await self._pending(session, lock=True)
                     await self._publish(session, rows)
             else:
