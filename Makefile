@@ -36,7 +36,7 @@ demo: install  ## load a demo Changning district into the running platform (PDP_
 # which run on PYTEST_WORKERS processes: two platforms starting at once on two cores miss their
 # readiness deadlines. The fault tests (tests/resilience) run there too: they restart PostgreSQL,
 # open fifty connections at once and hold brokers still, which other tests must not share.
-PYTEST_WORKERS ?= 2
+PYTEST_WORKERS ?= 3
 PLATFORM_TESTS := tests/e2e $(wildcard tests/browser) tests/resilience
 
 test: install  ## the whole suite, on SQLite and PostgreSQL, with the embedded broker
