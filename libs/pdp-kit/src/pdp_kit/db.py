@@ -228,7 +228,8 @@ async def _transaction_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 #: A full transaction whatever the method, for the few ``GET`` routes that need one: a route that
-#: records what it served (a data call's usage record with the grant's last call, Art. 19, 34:
-#: both commit or neither), or one that reads through a server-side cursor (``stream``, which
-#: PostgreSQL opens only inside a transaction).
+#: records what it served (a usage record with what it read, Art. 34: both commit or neither),
+#: or one that reads through a server-side cursor (``stream``, which PostgreSQL opens only inside
+#: a transaction). A route that waits on another service between its read and its write should
+#: not hold one across the wait: sharing's data call reads, calls the catalog, then writes.
 TransactionDep = Annotated[AsyncSession, Depends(_transaction_session, scope="function")]

@@ -3,12 +3,12 @@ fields only, and every call — served, refused or failed — published as a usa
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdp_contracts.sharing import GrantDataCalled
 from pdp_contracts.usage import UsageBasis, UsageResult
 from pdp_kit.auth import Principal
-from pdp_kit.db import utcnow
+from pdp_kit.db import get_for_update, utcnow
 from pdp_kit.errors import BadRequest, DomainError, FieldProblem, Forbidden, Unavailable
 from pdp_kit.events.outbox import record_event
 from pdp_kit.pagination import MAX_LIMIT
@@ -28,7 +28,8 @@ class CallOutcome:
 
 
 async def call_data(
-    session: AsyncSession,
+    reader: AsyncSession,
+    writer: async_sessionmaker[AsyncSession],
     *,
     grant_id: str,
     principal: Principal,
@@ -36,23 +37,29 @@ async def call_data(
     cursor: str | None,
     catalog: CatalogRecords,
 ) -> CallOutcome:
+    """Check the grant as it is now, fetch the page from the catalog, then record the call.
+
+    The grant is read through ``reader`` (no transaction: on SQLite no write lock) and the
+    catalog is called with no transaction open; only the record is a write, in a transaction of
+    its own on ``writer``: the usage record and the grant's last call commit together or not at
+    all. Holding a write transaction across the catalog's answer made every data call of the
+    process, and every other writer beside it, wait for the slowest page (bench/README.md).
+    """
     if limit > MAX_LIMIT:
         raise BadRequest(errors=[FieldProblem("limit", f"must be at most {MAX_LIMIT}")])
-    grant = await visible_grant(session, grant_id, principal)  # 404 for a third party
+    grant = await visible_grant(reader, grant_id, principal)  # 404 for a third party
     refusal = _refusal(grant, principal)
     if refusal is not None:
-        await _record(session, grant, principal, UsageResult.REFUSED, reason=refusal.detail)
+        await _record_call(writer, grant, principal, UsageResult.REFUSED, reason=refusal.detail)
         return CallOutcome(error=refusal)
     try:
         page = await catalog.page(
             grant.resource_id, fields=grant.fields, limit=limit, cursor=cursor
         )
     except Unavailable as exc:
-        await _record(session, grant, principal, UsageResult.FAILED, reason=exc.detail)
+        await _record_call(writer, grant, principal, UsageResult.FAILED, reason=exc.detail)
         return CallOutcome(error=exc)
-    # Written with the usage record in one flush at commit (Art. 20's clock restarts).
-    grant.last_called_at, grant.idle_since = utcnow(), clock.today()
-    await _record(session, grant, principal, UsageResult.OK, count=len(page.items))
+    await _record_call(writer, grant, principal, UsageResult.OK, count=len(page.items))
     return CallOutcome(
         data=GrantData(
             grant_id=grant.id,
@@ -62,6 +69,25 @@ async def call_data(
             next_cursor=page.next_cursor,
         )
     )
+
+
+async def _record_call(
+    writer: async_sessionmaker[AsyncSession],
+    grant: Grant,
+    principal: Principal,
+    result: UsageResult,
+    *,
+    count: int = 0,
+    reason: str | None = None,
+) -> None:
+    """The usage record (Art. 34) and, for a served call, the grant's last call (Art. 20's idle
+    clock restarts), in one transaction."""
+    async with writer() as session, session.begin():
+        if result is UsageResult.OK:
+            held = await get_for_update(session, Grant, grant.id)
+            if held is not None:
+                held.last_called_at, held.idle_since = utcnow(), clock.today()
+        await _record(session, grant, principal, result, count=count, reason=reason)
 
 
 def _refusal(grant: Grant, principal: Principal) -> DomainError | None:

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from pdp_kit.auth import CurrentPrincipal
-from pdp_kit.db import SessionDep, TransactionDep
+from pdp_kit.db import SessionDep
 from pdp_kit.errors import PROBLEM_JSON, Problem, problem_response
 from pdp_kit.pagination import Page, PageDep
 from sharing.calls.service import call_data
@@ -44,7 +44,7 @@ async def get_grant(grant_id: str, session: SessionDep, principal: CurrentPrinci
 async def call_grant_data(
     grant_id: str,
     request: Request,
-    session: TransactionDep,
+    session: SessionDep,
     principal: CurrentPrincipal,
     limit: Annotated[
         int, Query(ge=1, description="每页条数，最多 500", json_schema_extra={"maximum": 500})
@@ -56,6 +56,7 @@ async def call_grant_data(
     record, refused and failed ones too; 503 when the catalog cannot be reached."""
     outcome = await call_data(
         session,
+        request.app.state.sessionmaker,
         grant_id=grant_id,
         principal=principal,
         limit=limit,
