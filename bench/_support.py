@@ -106,7 +106,7 @@ def report(
     """Print ``name  value unit  ratio-to-baseline`` lines (and p50/p99 where measured), and
     record the table for ``run_all.py`` when it asked for results (``PDP_BENCH_RESULTS``)."""
     figures = [row if isinstance(row, Figure) else Figure(*row) for row in rows]
-    base = {figure.name: figure.value for figure in figures}[baseline]
+    base = {figure.name: figure.value for figure in figures}[baseline] or float("nan")
     print(f"\n{title}")
     for figure in figures:
         latency = ""
