@@ -3,12 +3,13 @@ fields only, and every call — served, refused or failed — published as a usa
 
 from dataclasses import dataclass
 
+from sqlalchemy import Table, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdp_contracts.sharing import GrantDataCalled
 from pdp_contracts.usage import UsageBasis, UsageResult
 from pdp_kit.auth import Principal
-from pdp_kit.db import get_for_update, utcnow
+from pdp_kit.db import utcnow
 from pdp_kit.errors import BadRequest, DomainError, FieldProblem, Forbidden, Unavailable
 from pdp_kit.events.outbox import record_event
 from pdp_kit.pagination import MAX_LIMIT
@@ -17,6 +18,8 @@ from sharing.calls.catalog_client import CatalogRecords
 from sharing.grants.access import WrongGrantState, visible_grant
 from sharing.grants.models import Grant
 from sharing.grants.schemas import GrantData
+
+_GRANTS: Table = Grant.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ async def call_data(
         return CallOutcome(error=exc)
     await _record_call(writer, grant, principal, UsageResult.OK, count=len(page.items))
     return CallOutcome(
-        data=GrantData(
+        data=GrantData.model_construct(  # from the grant and the parsed page: already valid
             grant_id=grant.id,
             resource_id=grant.resource_id,
             fields=grant.fields,
@@ -84,9 +87,13 @@ async def _record_call(
     clock restarts), in one transaction."""
     async with writer() as session, session.begin():
         if result is UsageResult.OK:
-            held = await get_for_update(session, Grant, grant.id)
-            if held is not None:
-                held.last_called_at, held.idle_since = utcnow(), clock.today()
+            # One statement, no read first: the row lock (PostgreSQL) comes with the update, and
+            # a state change that committed since the grant was read is left as it is.
+            await session.execute(
+                update(_GRANTS)
+                .where(_GRANTS.c.id == grant.id)
+                .values(last_called_at=utcnow(), idle_since=clock.today())
+            )
         await _record(session, grant, principal, result, count=count, reason=reason)
 
 
