@@ -76,6 +76,19 @@ async def migrated_database(name: str, migrations: Path) -> AsyncIterator[tuple[
                 await engine.dispose()
 
 
+def size_argument(default: int) -> int:
+    """The data size given as the script's first argument (``make bench`` runs 1× and 10×)."""
+    if len(sys.argv) < 2:
+        return default
+    try:
+        size = int(sys.argv[1].replace("_", ""))
+    except ValueError:
+        sys.exit(f"usage: {Path(sys.argv[0]).name} [RECORDS]  (a whole number, e.g. {default})")
+    if size < 1:
+        sys.exit("RECORDS must be at least 1")
+    return size
+
+
 def backend_of(url: str) -> str:
     return make_url(url).get_backend_name()
 

@@ -9,7 +9,8 @@ transaction, through:
 - ``http``: the same through the FastAPI app in-process (JSON parsing, token check, response);
 - ``bare``: a plain SQLAlchemy Core ``INSERT`` of the same rows into the same table, no checks.
 
-Goal: ``ingest`` at least half of ``bare``. Run: ``.venv/bin/python bench/bench_catalog_ingest.py``.
+Goal: ``ingest`` at least half of ``bare``.
+Run: ``.venv/bin/python bench/bench_catalog_ingest.py [RECORDS]`` (default 100,000).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
-from _support import migrated_database, report, verdict
+from _support import migrated_database, report, size_argument, verdict
 from sqlalchemy import insert
 from stdnum.cn import ric, uscc
 
@@ -199,11 +200,11 @@ async def run_http(url: str, resource_id: str, records: list[dict[str, Any]]) ->
             return time.perf_counter() - started
 
 
-async def bench() -> None:
+async def bench(records: int) -> None:
     async with migrated_database("ingest", definition.migrations_dir) as (engine, backend):
         maker = sessionmaker(engine)
         print(
-            f"backend: {backend}; {RECORDS:,} records of {len(FIELDS)} fields"
+            f"backend: {backend}; {records:,} records of {len(FIELDS)} fields"
             f" in batches of {BATCH:,}",
             flush=True,
         )
@@ -225,27 +226,27 @@ async def bench() -> None:
                 principal=DEPARTMENT,
             )
         print("generating records …", flush=True)
-        records = make_records(RECORDS, seed=1)
+        rows = make_records(records, seed=1)
         results: dict[str, list[float]] = {"bare": [], "ingest": [], "http": []}
         for round_ in range(2):
             for name in ("bare", "ingest"):
                 resource_id = await published_resource(maker, f"R{name}{round_}")
                 runner = run_bare if name == "bare" else run_ingest
-                seconds = await runner(maker, resource_id, records)
+                seconds = await runner(maker, resource_id, rows)
                 results[name].append(seconds)
                 print(
-                    f"  round {round_ + 1} {name:6}: {RECORDS / seconds:10,.0f} records/s",
+                    f"  round {round_ + 1} {name:6}: {records / seconds:10,.0f} records/s",
                     flush=True,
                 )
         resource_id = await published_resource(maker, "Rhttp")
         url = engine.url.render_as_string(hide_password=False)
-        seconds = await run_http(url, resource_id, records)
+        seconds = await run_http(url, resource_id, rows)
         results["http"].append(seconds)
-        print(f"  round 1 http  : {RECORDS / seconds:10,.0f} records/s", flush=True)
+        print(f"  round 1 http  : {records / seconds:10,.0f} records/s", flush=True)
         figures = report(
-            f"Catalog ingest of {RECORDS:,} records ({engine.url.get_backend_name()}, best of 2)",
+            f"Catalog ingest of {records:,} records ({engine.url.get_backend_name()}, best of 2)",
             [
-                (label, RECORDS / min(results[name]), "records/s")
+                (label, records / min(results[name]), "records/s")
                 for name, label in (
                     ("bare", "bare SQLAlchemy Core insert (baseline)"),
                     ("ingest", "platform ingest (service)"),
@@ -261,7 +262,7 @@ async def bench() -> None:
 
 
 def main() -> None:
-    asyncio.run(bench())
+    asyncio.run(bench(size_argument(RECORDS)))
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ from pathlib import Path
 import httpx
 from _support import Figure, report, scratch_database, verdict
 
+from pdp_devstack.supervisor import GATEWAY_UVICORN_ARGS
+
 CONNECTIONS = 16
 GOALS = {"hello": 0.45, "database": 0.8}
 P50_ADDED_GOAL_MS = 2.0
@@ -191,7 +193,7 @@ async def platform(workdir: Path) -> AsyncIterator[dict[str, str]]:
         )
         stack.enter_context(
             process(
-                uvicorn("gateway.main:create_app", ports["gateway"], "--no-proxy-headers"),
+                uvicorn("gateway.main:create_app", ports["gateway"], *GATEWAY_UVICORN_ARGS),
                 gateway_env,
                 logs["gateway"],
             )

@@ -5,7 +5,7 @@ municipal simulator; SQLite) on free ports, then sums the resident set (``VmRSS`
 process in its tree: once ready, and again after a resource of 10,000 records has been published
 and walked through a sharing grant (the data-call benchmark's set-up and one walk). The baseline
 is the same platform's first figure. Goal (issue 6): under 1.5 GiB after the work.
-Run: ``.venv/bin/python bench/bench_memory.py``.
+Run: ``.venv/bin/python bench/bench_memory.py [RECORDS]`` (default 10,000).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import tempfile
 from pathlib import Path
 
 import httpx
-from _support import report, verdict
-from bench_sharing_data_calls import running_platform, set_up, walk
+from _support import report, size_argument, verdict
+from bench_sharing_data_calls import RECORDS, running_platform, set_up, walk
 
 GOAL_BYTES = 1.5 * 1024**3
 
@@ -46,18 +46,20 @@ def tree_rss(root: int) -> tuple[int, int]:
 
 
 def main() -> None:
+    records = size_argument(RECORDS)
     with tempfile.TemporaryDirectory() as tmp, running_platform(Path(tmp)) as platform:
         url, pid = platform.url, platform.pid
         idle, processes = tree_rss(pid)
         with httpx.Client(base_url=url, timeout=60) as gateway:
-            _, grant, holder = set_up(gateway)
-            walk(gateway, f"/api/sharing/grants/{grant}/data", holder, None)
+            print(f"publishing {records:,} records and walking them through a grant …", flush=True)
+            _, grant, holder = set_up(gateway, records)
+            walk(gateway, f"/api/sharing/grants/{grant}/data", holder, None, records)
         worked, _ = tree_rss(pid)
     report(
         f"Resident memory of make run's {processes} processes (SQLite, embedded broker)",
         [
             ("ready, idle (baseline)", idle / 1024**2, "MiB"),
-            ("after 10,000 records published and walked", worked / 1024**2, "MiB"),
+            (f"after {records:,} records published and walked", worked / 1024**2, "MiB"),
         ],
         baseline="ready, idle (baseline)",
     )

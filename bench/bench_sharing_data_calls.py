@@ -8,7 +8,7 @@ through the gateway as the holder — token check, network log, grant check, usa
 sharing's own call to the catalog — and (b) the same pages from
 ``/api/catalog/internal/resources/{id}/records`` on the catalog's own URL as ``pdp-sharing``.
 Goal: (a) at least 0.6× (b).
-Run: ``.venv/bin/python bench/bench_sharing_data_calls.py``.
+Run: ``.venv/bin/python bench/bench_sharing_data_calls.py [RECORDS]`` (default 10,000).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _support import report, verdict
+from _support import report, size_argument, verdict
 from stdnum.cn import uscc
 
 from pdp_kit.broker import free_port
@@ -139,7 +139,7 @@ def credit_code(serial: int) -> str:
     return base + uscc.calc_check_digit(base)
 
 
-def set_up(client: httpx.Client) -> tuple[str, str, dict[str, str]]:
+def set_up(client: httpx.Client, records: int = RECORDS) -> tuple[str, str, dict[str, str]]:
     """A published resource with the records, and an approved grant: (resource, grant, holder)."""
     bureau = token(client, DEV_ADMIN_ID, DEV_ADMIN_SECRET)
     provider_code, requester_code = (f"B{uuid.uuid4().hex[:5].upper()}" for _ in range(2))
@@ -190,21 +190,18 @@ def set_up(client: httpx.Client) -> tuple[str, str, dict[str, str]]:
     )["id"]
     ok(client.post(f"/api/catalog/resources/{resource}/submit", headers=provider))
     ok(client.post(f"/api/catalog/resources/{resource}/publish", headers=bureau))
-    for start in range(0, RECORDS, 2_000):
+    for start in range(0, records, 2_000):
         batch = [
             {"credit_code": credit_code(n), "name": f"企业{n}", "capital": n, "address": f"路{n}号"}
-            for n in range(start, start + 2_000)
+            for n in range(start, min(start + 2_000, records))
         ]
-        assert (
-            ok(
-                client.post(
-                    f"/api/catalog/resources/{resource}/records",
-                    json={"records": batch},
-                    headers=provider,
-                )
-            )["accepted"]
-            == 2_000
-        )
+        assert ok(
+            client.post(
+                f"/api/catalog/resources/{resource}/records",
+                json={"records": batch},
+                headers=provider,
+            )
+        )["accepted"] == len(batch)
     ask = {
         "resource_id": resource,
         "requester": requester_code,
@@ -226,7 +223,13 @@ def set_up(client: httpx.Client) -> tuple[str, str, dict[str, str]]:
     return resource, grant["grant_id"], requester
 
 
-def walk(client: httpx.Client, path: str, headers: dict[str, str], fields: str | None) -> float:
+def walk(
+    client: httpx.Client,
+    path: str,
+    headers: dict[str, str],
+    fields: str | None,
+    records: int = RECORDS,
+) -> float:
     """Pages per second over all the records, 100 at a time."""
     params: dict[str, Any] = {"limit": PAGE}
     if fields:
@@ -238,15 +241,17 @@ def walk(client: httpx.Client, path: str, headers: dict[str, str], fields: str |
         if not page["next_cursor"]:
             break
         params["cursor"] = page["next_cursor"]
-    assert seen == RECORDS, seen
+    assert seen == records, seen
     return pages / (time.perf_counter() - started)
 
 
 def main() -> None:
+    records = size_argument(RECORDS)
     with tempfile.TemporaryDirectory() as tmp, running_platform(Path(tmp)) as platform:
         url, catalog, key = platform.url, platform.catalog, platform.secret
         with httpx.Client(base_url=url, timeout=30) as gateway:
-            resource, grant, holder = set_up(gateway)
+            print(f"publishing {records:,} records and approving a grant …", flush=True)
+            resource, grant, holder = set_up(gateway, records)
             sharing_token = token(gateway, "pdp-sharing", key)
         direct_rates, gateway_rates = [], []
         with (
@@ -255,17 +260,21 @@ def main() -> None:
         ):
             internal = f"/api/catalog/internal/resources/{resource}/records"
             data = f"/api/sharing/grants/{grant}/data"
-            walk(direct, internal, sharing_token, "credit_code,name,capital")  # warm up
-            walk(gateway, data, holder, None)
-            for _ in range(ROUNDS):
-                direct_rates.append(
-                    walk(direct, internal, sharing_token, "credit_code,name,capital")
+            fields = "credit_code,name,capital"
+            walk(direct, internal, sharing_token, fields, records)  # warm up
+            walk(gateway, data, holder, None, records)
+            for round_ in range(ROUNDS):
+                direct_rates.append(walk(direct, internal, sharing_token, fields, records))
+                gateway_rates.append(walk(gateway, data, holder, None, records))
+                print(
+                    f"  round {round_ + 1}: direct {direct_rates[-1]:,.1f} calls/s, "
+                    f"through the gateway {gateway_rates[-1]:,.1f} calls/s",
+                    flush=True,
                 )
-                gateway_rates.append(walk(gateway, data, holder, None))
     direct_rate = sum(direct_rates) / ROUNDS
     gateway_rate = sum(gateway_rates) / ROUNDS
     report(
-        f"Data calls, pages of {PAGE} over {RECORDS:,} records (make run: SQLite, embedded broker)",
+        f"Data calls, pages of {PAGE} over {records:,} records (make run: SQLite, embedded broker)",
         [
             ("catalog internal endpoint, direct (baseline)", direct_rate, "calls/s"),
             ("grant data call through the gateway", gateway_rate, "calls/s"),

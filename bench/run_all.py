@@ -45,11 +45,11 @@ FULL = (
         "bench_audit.py",
         {"1×": ["2000", "100000", "20000"], "10×": ["20000", "1000000", "200000"]},
     ),
-    Run("bench_catalog_ingest.py", {"1×": []}),
+    Run("bench_catalog_ingest.py", {"1×": ["20000"], "10×": ["200000"]}),
     Run("bench_catalog_search.py", {"1× and 10×": ["--base", "50000", "--scales", "1", "10"]}),
-    Run("bench_sharing_data_calls.py", {"1×": []}),
-    Run("bench_opening_data.py", {"1×": []}),
-    Run("bench_memory.py", {"1×": []}),
+    Run("bench_sharing_data_calls.py", {"1×": ["10000"], "10×": ["100000"]}),
+    Run("bench_opening_data.py", {"1×": ["10000"], "10×": ["100000"]}),
+    Run("bench_memory.py", {"1×": ["10000"], "10×": ["100000"]}),
 )
 QUICK = (
     Run("bench_request_instructions.py", {"1×": ["30"]}),
@@ -58,6 +58,8 @@ QUICK = (
     Run("bench_events_to_journal.py", {"1×": ["300"], "10×": ["3000"]}),
     Run("bench_audit.py", {"1×": ["300", "3000", "300"], "10×": ["3000", "30000", "3000"]}),
     Run("bench_catalog_search.py", {"1× and 10×": ["--base", "300", "--scales", "1", "10"]}),
+    Run("bench_catalog_ingest.py", {"1×": ["500"], "10×": ["5000"]}),
+    Run("bench_sharing_data_calls.py", {"1×": ["200"], "10×": ["2000"]}),
 )
 
 
@@ -154,6 +156,47 @@ def print_summary(results: dict[str, Any]) -> None:
     )
 
 
+def markdown(results: dict[str, Any]) -> str:
+    """The table as Markdown, for the README (``bench/results/latest.md``)."""
+    info = results["machine"]
+    lines = [
+        f"`make bench` at commit `{results['commit']}`, {results['started']}, on "
+        f"{info['cpus']} × {info['cpu']}, {info['memory_gib']} GiB, {info['system']}, "
+        f"Python {info['python']} (load average at the start "
+        f"{', '.join(str(x) for x in info['load_average_at_start'])}), "
+        f"{results['seconds'] / 60:.0f} minutes.",
+        "",
+        "| benchmark | size | figure | value | × baseline | p50 / p99 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for run in results["runs"]:
+        name = run["script"].removeprefix("bench_").removesuffix(".py")
+        for table in run["tables"]:
+            for row in table["rows"]:
+                latency = (
+                    f"{row['p50_ms']:.2f} / {row['p99_ms']:.2f} ms"
+                    if row.get("p50_ms") is not None and row.get("p99_ms") is not None
+                    else ""
+                )
+                lines.append(
+                    f"| {name} | {run['scale']} | {row['name']} | "
+                    f"{row['value']:,.1f} {row['unit']} | {row['ratio']:.2f}× | {latency} |"
+                )
+        if run["exit_code"]:
+            lines.append(
+                f"| {name} | {run['scale']} | (failed, exit code {run['exit_code']}) | | | |"
+            )
+    lines += ["", "| benchmark | size | goal | figure | met |", "|---|---|---|---|---|"]
+    for run in results["runs"]:
+        name = run["script"].removeprefix("bench_").removesuffix(".py")
+        for verdict in run["verdicts"]:
+            lines.append(
+                f"| {name} | {run['scale']} | {verdict['goal']} | {verdict['verdict']} | "
+                f"{'MET' if verdict['met'] else 'NOT MET'} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: does it all still run")
@@ -188,6 +231,8 @@ def main() -> None:
         target.write_text(
             json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
+    if not options.quick:
+        (RESULTS_DIR / "latest.md").write_text(markdown(results), encoding="utf-8")
     print(f"written: bench/results/{name}")
     if any(run["exit_code"] for run in results["runs"]):
         sys.exit(1)
