@@ -7,12 +7,14 @@
 #   docker build --build-arg PACKAGE=pdp-catalog --build-arg SOURCE=services/catalog \
 #     --build-arg APP=catalog.main:create_app -t pdp/catalog:dev .
 #   docker build --build-arg PACKAGE=pdp-gateway --build-arg SOURCE=gateway \
-#     --build-arg APP=gateway.main:create_app --build-arg "UVICORN_ARGS=--no-proxy-headers" \
+#     --build-arg APP=gateway.main:create_app \
+#     --build-arg "UVICORN_ARGS=--no-proxy-headers --http gateway.edge.head_deadline:HeadDeadlineProtocol" \
 #     -t pdp/gateway:dev .
 #
 # PACKAGE: the workspace member to install; SOURCE: its folder; APP: the uvicorn app factory;
 # UVICORN_ARGS: the rest of uvicorn's command line (the gateway judges X-Forwarded-For itself,
-# so it passes --no-proxy-headers; the services, reachable only from the gateway, take the
+# so it passes --no-proxy-headers, and bounds each request's head with its own --http protocol
+# class; the services, reachable only from the gateway, take the
 # caller from it with --proxy-headers).
 #
 # The same image runs the API and the worker: PDP_ROLE=api|worker|all chooses at run time.

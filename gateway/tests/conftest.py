@@ -173,8 +173,9 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def serving(app: Any) -> AsyncIterator[int]:
-    """The app (lifespan already run) on a real socket, for what only TCP can send."""
+async def serving(app: Any, *, http: Any = "auto") -> AsyncIterator[int]:
+    """The app (lifespan already run) on a real socket, for what only TCP can send; ``http``
+    is uvicorn's protocol (the gateway's own, :mod:`gateway.edge.head_deadline`, for instance)."""
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
@@ -184,6 +185,7 @@ async def serving(app: Any) -> AsyncIterator[int]:
             lifespan="off",
             log_level="warning",
             proxy_headers=False,
+            http=http,
         )
     )
     task = asyncio.create_task(server.serve())

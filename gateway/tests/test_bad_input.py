@@ -4,11 +4,14 @@ header injection and a disabled client's token get 4xx, and the gateway keeps se
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+
+from gateway.edge.head_deadline import HeadDeadlineProtocol
 
 
 @pytest.fixture
@@ -181,3 +184,72 @@ async def test_a_disabled_clients_token_is_401_while_others_are_served(
     async with serve(app) as port:
         assert status_of(await raw(port, get("/api/catalog/echo/x", token))) == 401
         await still_serving(port, as_department)
+
+
+class QuickHeadDeadline(HeadDeadlineProtocol):
+    """The gateway's protocol with a head deadline short enough for a test."""
+
+    head_timeout = 1.0
+
+
+async def trickle(writers: list[asyncio.StreamWriter]) -> None:
+    """A header byte now and then on every connection, never the blank line that ends a head."""
+    for _ in range(200):
+        for writer in writers:
+            if not writer.is_closing():
+                writer.write(b"x")
+        await asyncio.sleep(0.1)
+
+
+async def test_trickled_request_heads_get_408_at_the_head_deadline_and_others_are_served(
+    app: FastAPI, serve: Any, upstream: Any, as_department: dict[str, str]
+) -> None:
+    """Slowloris: five callers keep sending header bytes without ever ending the head. Bytes
+    arriving do not move the deadline: each gets 408 and its connection closed, and the gateway
+    serves others all along. Without the deadline every read here would time out."""
+    async with serve(app, http=QuickHeadDeadline) as port:
+        connections = [await asyncio.open_connection("127.0.0.1", port) for _ in range(5)]
+        writers = [writer for _, writer in connections]
+        for writer in writers:
+            writer.write(b"GET /api/catalog/echo/x HTTP/1.1\r\nHost: gw.test\r\nX-Slow: ")
+        trickling = asyncio.create_task(trickle(writers))
+        answers = [
+            asyncio.ensure_future(asyncio.wait_for(reader.read(), timeout=15))
+            for reader, _ in connections
+        ]
+        await still_serving(port, as_department)
+        try:
+            received = await asyncio.gather(*answers)
+        finally:
+            trickling.cancel()
+            for writer in writers:
+                writer.close()
+        for answer in received:
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert status_of(answer) == 408, answer[:200]
+            assert b"connection: close" in head.lower()
+            assert json.loads(body)["status"] == 408
+        await still_serving(port, as_department)
+    assert upstream.calls == 2  # the tricklers reached no service
+
+
+async def test_the_head_deadline_spares_requests_being_served_and_rearms_for_the_next(
+    app: FastAPI, serve: Any, upstream: Any, as_department: dict[str, str]
+) -> None:
+    """A request whose head arrived in time is served however long its answer takes; on a
+    kept-alive connection the next request's head has a deadline of its own."""
+    async with serve(app, http=QuickHeadDeadline) as port:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        request = get("/api/catalog/slow", as_department).replace(b"Connection: close", b"X: y")
+        writer.write(request)
+        await writer.drain()
+        started = await asyncio.wait_for(reader.readuntil(b"first chunk;"), 10)
+        assert status_of(started) == 200
+        await asyncio.sleep(QuickHeadDeadline.head_timeout * 2)  # longer than a head may take
+        upstream.release.set()
+        rest = await asyncio.wait_for(reader.readuntil(b"0\r\n\r\n"), 10)
+        assert b"the rest" in rest
+        writer.write(b"GET /api/catalog/echo/x HTTP/1.1\r\nHost: gw.test\r\n")  # never ended
+        second = await asyncio.wait_for(reader.read(), timeout=15)
+        writer.close()
+        assert status_of(second) == 408

@@ -201,6 +201,8 @@ def test_compose_builds_each_image_from_the_root_dockerfile_with_its_own_package
     uvicorn = args.get("UVICORN_ARGS", "--proxy-headers")
     if image == "gateway":
         assert "--no-proxy-headers" in uvicorn
+        # slowloris callers are cut off at the request head's deadline
+        assert "--http gateway.edge.head_deadline:HeadDeadlineProtocol" in uvicorn
     elif image in SERVICES:
         assert "UVICORN_ARGS" not in args
         default = re.search(r'^ARG UVICORN_ARGS="([^"]*)"', DOCKERFILE.read_text(), re.MULTILINE)

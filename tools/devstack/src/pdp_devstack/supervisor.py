@@ -17,6 +17,12 @@ from dataclasses import dataclass, field
 from pdp_devstack.stack import Process
 
 _PR_SET_PDEATHSIG = 1
+#: The gateway's own uvicorn options, as in the image (Dockerfile, compose).
+GATEWAY_UVICORN_ARGS = (
+    "--no-proxy-headers",
+    "--http",
+    "gateway.edge.head_deadline:HeadDeadlineProtocol",
+)
 
 
 def _die_with_parent() -> None:
@@ -43,8 +49,9 @@ class Supervisor:
             "--port",
             str(process.port),
             "--no-access-log",
-            # the gateway judges X-Forwarded-For itself (PDP_GATEWAY_TRUSTED_PROXIES)
-            *(["--no-proxy-headers"] if process.name == "gateway" else []),
+            # the gateway judges X-Forwarded-For itself (PDP_GATEWAY_TRUSTED_PROXIES) and
+            # bounds each request's head (slowloris callers get 408)
+            *(GATEWAY_UVICORN_ARGS if process.name == "gateway" else []),
             "--timeout-graceful-shutdown",
             "10",
             env=self.env,
