@@ -7,7 +7,8 @@ caller that sends a header byte every few seconds holds its connection as long a
 enough of them exhaust the gateway's sockets. This protocol gives every request's head
 :data:`HEAD_TIMEOUT_SECONDS` from the moment the gateway starts waiting for it (the connection is
 opened, or the previous response is complete); a head still incomplete then is answered ``408``
-and the connection closed. A request whose head has arrived is never cut off by it.
+and the connection closed (after a short linger, so the caller reads the answer). A request
+whose head has arrived is never cut off by it.
 
 The gateway runs with it: ``uvicorn --http gateway.edge.head_deadline:HeadDeadlineProtocol``
 (``make run``, the image, compose and Kubernetes) or ``python -m gateway``.
@@ -28,6 +29,9 @@ from pdp_kit.errors import PROBLEM_JSON, TYPE_PREFIX
 log = logging.getLogger(__name__)
 
 HEAD_TIMEOUT_SECONDS = 10.0
+#: After the 408, how long what the caller still sends is read and dropped before the socket
+#: closes: closing with unread bytes would reset the connection, and the caller lose the answer.
+LINGER_SECONDS = 2.0
 
 _PROBLEM = json.dumps(
     {
@@ -54,10 +58,15 @@ class HeadDeadlineProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._head_deadline: asyncio.TimerHandle | None = None
+        self._cut_off = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        if not self._cut_off:
+            super().data_received(data)
 
     def on_headers_complete(self) -> None:
         self._disarm()
@@ -93,5 +102,8 @@ class HeadDeadlineProtocol(HttpToolsProtocol):
             f"{self.client[0]}:{self.client[1]}" if self.client else "unknown peer",
         )
         gateway_metrics().rejections.labels(REASONS[408]).inc()
+        self._cut_off = True
         self.transport.write(_RESPONSE_408)
-        self.transport.close()
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(LINGER_SECONDS, self.transport.close)

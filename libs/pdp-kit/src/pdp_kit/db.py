@@ -1,8 +1,9 @@
 """One async engine per service, and the session that a request or a message handler owns.
 
 The request owns the transaction (commit on success, rollback on error); service functions only
-``flush``. SQLite is for the zero-setup run: it gets WAL and a busy timeout so the API and the
-worker loops of one process can share it. A writing transaction there begins ``IMMEDIATE`` (it
+``flush``. SQLite is for the zero-setup run: it gets WAL, runs on the event loop's thread and
+waits for a locked database without blocking the loop (:mod:`pdp_kit.sqlite_inline`), so the API
+and the worker loops of one process can share it. A writing transaction there begins ``IMMEDIATE`` (it
 waits for the one write lock up front). ``GET``, ``HEAD`` and ``OPTIONS`` requests read through
 :func:`read_sessionmaker`: statement by statement, without a transaction around them, so on SQLite
 they never wait for the write lock and on PostgreSQL they save the ``BEGIN`` and ``COMMIT`` round
@@ -24,6 +25,8 @@ from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.ext import asyncio as sa_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from pdp_kit import sqlite_inline
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +68,9 @@ def create_async_engine(url: Any, **options: Any) -> AsyncEngine:
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite(url):
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        # On the loop's thread, not aiosqlite's (pdp_kit.sqlite_inline: why, and how a locked
+        # database is waited for).
+        engine = create_async_engine(url, echo=echo, async_creator=sqlite_inline.connector(url))
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
@@ -107,7 +112,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
