@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from copy import deepcopy as copy_of
@@ -12,6 +13,8 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import allow_header_conformance, positive_data_acceptance
 from service_apps import SERVICES, openapi_of
 
+from gateway.main import create_app as create_gateway
+from gateway.settings import GatewaySettings
 from pdp_kit.auth.principal import Role
 from pdp_kit.auth.tokens import TokenIssuer
 from pdp_kit.testing.plugin import Auth
@@ -64,6 +67,22 @@ def schemas(
         for name, document in documents.items()
         if document["paths"]
     }
+
+
+@functools.cache
+def gateway_document() -> dict[str, Any]:
+    app = create_gateway(
+        GatewaySettings(env="test", role="api", jwks='{"keys": []}', log_json=False)
+    )
+    return app.openapi()
+
+
+def gateway_schema(config: SchemathesisConfig | None = None) -> Any:
+    """The gateway's own document without ``/oauth/token``: it checks client secrets under a
+    rate limit of its own (a few per second per client and address, 429 beyond), and
+    test_token_attacks.py and gateway/tests/test_oauth.py attack it with intent."""
+    document = fuzzable(gateway_document(), lambda path: path != "/oauth/token")
+    return schemathesis.openapi.from_dict(document, config=config)
 
 
 def headers_for(issuer: TokenIssuer, role: str) -> dict[str, str]:

@@ -1,9 +1,10 @@
-"""Schemathesis's stateful phase through the real gateway, per service and role: scenarios that
-chain calls along the documents' OpenAPI links (``pdp_kit.openapi_links``: a creating ``POST``
-to every operation that takes what it created), so an object made in one step is read, changed
-and acted on in the next ones. Same checks and exclusions as the single-call run
-(``test_fuzz.py``), plus the stateful ones (an object just created must be found, one deleted
-must be gone). CI-sized by default; ``make fuzz`` runs more scenarios (``PDP_FUZZ_EXAMPLES``).
+"""Schemathesis's stateful phase through the real gateway, per service (and the gateway's own
+document) and role: scenarios that chain calls along the documents' OpenAPI links
+(``pdp_kit.openapi_links``: a creating ``POST`` to every operation that takes what it created),
+so an object made in one step is read, changed and acted on in the next ones. Same checks and
+exclusions as the single-call run (``test_fuzz.py``), plus the stateful ones (an object just
+created must be found, one deleted must be gone). CI-sized by default; ``make fuzz`` runs more
+scenarios (``PDP_FUZZ_EXAMPLES``).
 
 Only the documents' links are followed: schemathesis's own inference (from names and Location
 headers) is off, since it guesses wrongly here (a department path parameter filled with a
@@ -20,10 +21,22 @@ from schemathesis.config import SchemathesisConfig
 
 from pdp_kit.auth.tokens import TokenIssuer
 
-from .fuzzing import EXAMPLES, EXCLUDED, ROLES, headers_for, internal, not_rate_limited, schemas
+from .fuzzing import (
+    EXAMPLES,
+    EXCLUDED,
+    ROLES,
+    gateway_schema,
+    headers_for,
+    internal,
+    not_rate_limited,
+    schemas,
+)
 
 CONFIG = SchemathesisConfig.from_dict({"phases": {"stateful": {"inference": {"algorithms": []}}}})
-SCHEMAS = schemas(lambda path: not internal(path), config=CONFIG)
+SCHEMAS = {
+    **schemas(lambda path: not internal(path), config=CONFIG),
+    "gateway": gateway_schema(CONFIG),
+}
 #: Scenarios per service and role, each a chain of up to STEPS calls.
 SCENARIOS = 2 * EXAMPLES
 STEPS = 10
@@ -36,7 +49,6 @@ ATTEMPTS = 3
 def test_chained_calls_give_no_server_errors_and_no_broken_answers_through_the_gateway(
     service: str, role: str, gateway_base: str, token_issuer: TokenIssuer
 ) -> None:
-    headers = headers_for(token_issuer, role)
     machine: Any = SCHEMAS[service].as_state_machine()
     failures: list[str] = []
     scenarios = [0]
@@ -46,6 +58,8 @@ def test_chained_calls_give_no_server_errors_and_no_broken_answers_through_the_g
             scenarios[0] += 1
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            # A fresh token per call: a long run (make fuzz) outlives a token's 15 minutes.
+            headers = headers_for(token_issuer, role)
             return {"base_url": gateway_base, "headers": headers, "timeout": 30}
 
         def validate_response(
