@@ -47,8 +47,8 @@ test-quick: install  ## SQLite only, no broker tests
 	$(VENV)/pytest --backends sqlite -m "not broker"
 
 FUZZ_EXAMPLES ?= 200
-fuzz: install  ## schemathesis, long run: FUZZ_EXAMPLES cases per operation and role (CI runs 4)
-	PDP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/pytest -q tests/security/test_fuzz.py
+fuzz: install  ## schemathesis through the gateway, long run: FUZZ_EXAMPLES cases per operation and role, twice as many stateful scenarios per service and role (CI runs 4)
+	PDP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/pytest -q -n 2 tests/security/test_fuzz.py tests/security/test_fuzz_stateful.py tests/security/test_fuzz_internal.py tests/security/test_fuzz_gateway.py
 
 resilience-long: install  ## the broker-outage fault test at 50,000 changes through a 30 s outage
 	PDP_RESILIENCE_CHANGES=50000 PDP_RESILIENCE_OUTAGE_SECONDS=30 \

@@ -27,6 +27,7 @@ from pdp_kit.events.kafka import probe_broker
 from pdp_kit.http import PROBES, RequestContextMiddleware
 from pdp_kit.metrics import platform_metrics, watch_outbox
 from pdp_kit.migrations import apply_migrations
+from pdp_kit.openapi_links import add_links
 from pdp_kit.settings import ProcessRole, ServiceSettings
 from pdp_kit.sweeps import Sweep, admin_router
 from pdp_kit.telemetry import metrics_endpoint, setup_telemetry
@@ -120,6 +121,7 @@ def create_service_app(
     app.state.definition = definition
     install_error_handlers(app)
     install_api_docs(app, prefix)
+    _link_operations(app, prefix)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     app.include_router(probe_router())
     if settings.role is not ProcessRole.WORKER:
@@ -129,6 +131,19 @@ def create_service_app(
             app.include_router(router, prefix=prefix, responses=PROBLEM_RESPONSES)
         app.include_router(admin_router(definition.name))
     return app
+
+
+def _link_operations(app: FastAPI, prefix: str) -> None:
+    """The OpenAPI document with links from each creating operation to the operations that take
+    what it created (:mod:`pdp_kit.openapi_links`), built once like FastAPI's own."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = add_links(build(), prefix)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _is_probe(scope: Any) -> bool:
