@@ -1,9 +1,9 @@
 """One async engine per service, and the session that a request or a message handler owns.
 
 The request owns the transaction (commit on success, rollback on error); service functions only
-``flush``. SQLite is for the zero-setup run: it gets WAL, runs on the event loop's thread and
-waits for a locked database without blocking the loop (:mod:`pdp_kit.sqlite_inline`), so the API
-and the worker loops of one process can share it. A writing transaction there begins ``IMMEDIATE`` (it
+``flush``. SQLite is for the zero-setup run: it gets WAL, runs on the event loop's thread and waits
+for a locked database without blocking the loop (:mod:`pdp_kit.sqlite_inline`), so the API and the
+worker loops of one process can share it. A writing transaction there begins ``IMMEDIATE`` (it
 waits for the one write lock up front). ``GET``, ``HEAD`` and ``OPTIONS`` requests read through
 :func:`read_sessionmaker`: statement by statement, without a transaction around them, so on SQLite
 they never wait for the write lock and on PostgreSQL they save the ``BEGIN`` and ``COMMIT`` round
