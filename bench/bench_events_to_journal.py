@@ -109,8 +109,10 @@ async def platform(bootstrap: str, count: int, workdir: Path) -> tuple[float, st
             )
 
             async def journaled() -> int:
+                # The last chain position: the count, as positions have no gaps, read from the
+                # key's index (a count(*) every 20 ms scanned the growing journal).
                 async with audit.state.sessionmaker() as session:
-                    return int(await session.scalar(select(func.count()).select_from(JournalEntry)))
+                    return int(await session.scalar(select(func.max(JournalEntry.seq))) or 0)
 
             async def enqueue(n: int) -> None:
                 async with catalog.state.sessionmaker() as session, session.begin():

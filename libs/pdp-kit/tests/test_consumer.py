@@ -187,3 +187,29 @@ async def test_an_unreachable_database_is_waited_for_and_never_dead_letters_the_
     async with app.state.sessionmaker() as session:
         assert (await load_calendar(session)).source_for(2091) is CalendarSource.OPERATOR
     await down._down.dispose()
+
+
+async def test_subscriptions_whose_own_records_say_what_was_handled_write_no_inbox_rows(
+    app,
+) -> None:
+    kept: dict[str, Event] = {}  # the service's own record of each event it handled
+    batches: list[list[str]] = []
+
+    async def keep_them(session, events) -> None:  # type: ignore[no-untyped-def]
+        batches.append([e.id for e in events])
+        kept.update({e.id: e for e in events})
+
+    async def already_kept(session, ids):  # type: ignore[no-untyped-def]
+        return [i for i in ids if i in kept]
+
+    subscriptions = Subscriptions(
+        batch_handlers={CalendarYearLoaded.event_type: [keep_them]}, already_handled=already_kept
+    )
+    consumer = consumer_for(app, subscriptions, FakeDeadLetters())
+    first, second = year_event(2043), year_event(2044)
+    a, b = first.encode()[1], second.encode()[1]
+    await consumer.handle_records([record(a, 0), record(b, 1), record(a, 2)])
+    await consumer.handle_records([record(b, 3), record(a, 4)])  # after a lost offset commit
+    assert batches == [[first.id, second.id]]
+    assert (consumer.stats.handled, consumer.stats.duplicates) == (2, 3)
+    assert await inbox_count(app) == 0
