@@ -122,6 +122,22 @@ def _batch_trace(events: Sequence[Event]) -> tuple[otel_context.Context, list[tr
     return otel_context.Context(), [trace.Link(c) for c in contexts[:MAX_BATCH_LINKS]]
 
 
+#: A record and its event, or why it is not one (it goes to the dead-letter topic).
+_Decoded = tuple[ConsumerRecord[Any, Any], Event | MalformedEvent]
+#: A poll: the offsets to commit after handling it, and its records decoded, in order.
+_Poll = tuple[dict[TopicPartition, int], list[_Decoded]]
+
+
+def _decode(records: Sequence[ConsumerRecord[Any, Any]]) -> list[_Decoded]:
+    decoded: list[_Decoded] = []
+    for record in records:
+        try:
+            decoded.append((record, Event.decode(record.value)))
+        except MalformedEvent as exc:
+            decoded.append((record, exc))
+    return decoded
+
+
 @dataclass
 class ConsumerStats:
     handled: int = 0
@@ -193,30 +209,49 @@ class EventConsumer:
 
     async def run(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
         committing: asyncio.Task[None] | None = None
+        polling: asyncio.Task[_Poll] | None = None
         self._committed.clear()  # a new member: what it knew of its partitions may be stale
         try:
             while not stop.is_set():
+                if polling is None:
+                    polling = asyncio.create_task(self._poll(consumer))
                 try:
-                    batches = await consumer.getmany(timeout_ms=500)
-                except KafkaError as exc:
-                    log.warning("consumer %s cannot poll: %r", self.name, exc)
-                    await asyncio.sleep(1.0)
+                    offsets, decoded = await polling
+                finally:
+                    polling = None
+                if not offsets:
                     continue
-                await self._maybe_measure_lag(consumer)
-                if not batches:
-                    continue
+                # The next poll (the fetch, aiokafka's record parsing, our decoding: CPU) runs
+                # while this batch waits on the database; its records are only handled after
+                # this batch committed, and its offsets only committed after its own handling.
+                polling = asyncio.create_task(self._poll(consumer))
                 # One transaction for the whole poll (each partition's records stay in order),
                 # then every partition's offset: fewer commits is most of the ingest rate.
-                await self.handle_records([r for records in batches.values() for r in records])
-                offsets = {tp: records[-1].offset + 1 for tp, records in batches.items()}
+                await self._handle_decoded(decoded)
                 # The offset commit (a broker round trip) overlaps the next batch's handling; one
                 # is in flight at a time, so offsets are committed in order.
                 if committing is not None:
                     await committing
                 committing = asyncio.create_task(self._commit(consumer, offsets, stop))
         finally:
+            if polling is not None:
+                # Fetched and not handled: nothing of it was committed, so it comes again.
+                polling.cancel()
+                await asyncio.gather(polling, return_exceptions=True)
             if committing is not None:
                 await committing
+
+    async def _poll(self, consumer: AIOKafkaConsumer) -> _Poll:
+        """One poll: the offsets to commit once it is handled, and its records decoded."""
+        try:
+            batches = await consumer.getmany(timeout_ms=500)
+        except KafkaError as exc:
+            log.warning("consumer %s cannot poll: %r", self.name, exc)
+            await asyncio.sleep(1.0)
+            return {}, []
+        await self._maybe_measure_lag(consumer)
+        offsets = {tp: records[-1].offset + 1 for tp, records in batches.items() if records}
+        return offsets, _decode([r for records in batches.values() for r in records])
 
     async def _commit(
         self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int], stop: asyncio.Event
@@ -233,12 +268,15 @@ class EventConsumer:
     async def handle_records(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
         """Handle a poll's records in order: the whole batch in one transaction first;
         if anything in it fails, each record again on its own, with bounded retries."""
+        await self._handle_decoded(_decode(records))
+
+    async def _handle_decoded(self, decoded: Sequence[_Decoded]) -> None:
         parsed: list[tuple[ConsumerRecord[Any, Any], Event]] = []
-        for record in records:
-            try:
-                parsed.append((record, Event.decode(record.value)))
-            except MalformedEvent as exc:
-                await self._dead_letter(record, reason=str(exc))
+        for record, event in decoded:
+            if isinstance(event, MalformedEvent):
+                await self._dead_letter(record, reason=str(event))
+            else:
+                parsed.append((record, event))
         if not parsed:
             return
         try:
