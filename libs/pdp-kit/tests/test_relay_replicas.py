@@ -150,3 +150,32 @@ async def test_a_broker_failure_mid_turn_leaves_the_whole_turn_to_be_published_a
     assert await again.drain() == 6
     assert working.published == subjects  # again, in order: at least once
     assert await _unsent(app) == 0
+
+
+async def test_a_change_committed_during_a_turn_below_the_batch_in_flight_goes_before_later_ones(
+    app, backend
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("the pipelined turn is PostgreSQL's (SQLite publishes a batch at a time)")
+    payload = CalendarYearLoaded(year=2100, holidays=[], workdays=[])
+    slow = app.state.sessionmaker()
+    await slow.begin()
+    await record_event(slow, payload, subject="A-1")
+    await slow.flush()  # A-1 has the lowest seq but is not committed yet
+    others = await _changes(app, 3)
+
+    class CommittingProducer(LoggingProducer):
+        async def send_many(self, records: Iterable[Record]) -> SentBatch:
+            sent = await super().send_many(records)
+            if self._sent == 1:  # while the first batch is in flight: A-1 commits, then A-2
+                await slow.commit()
+                await _change(app, "A-2")
+            return sent
+
+    producer = CommittingProducer()
+    relay = OutboxRelay(app.state.sessionmaker, producer, batch_size=3)  # type: ignore[arg-type]
+    try:
+        assert await relay.run_once() == 5
+    finally:
+        await slow.close()
+    assert producer.published == [*others, "A-1", "A-2"]

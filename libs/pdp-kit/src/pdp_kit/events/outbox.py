@@ -145,8 +145,12 @@ class OutboxRelay:
             previous = ([row.seq for row in rows], sending)
             batches += 1
             full = len(rows) == self._batch_size
+            # The next batch leaves out the one in flight (not marked yet), not everything below
+            # its last seq: a row with a lower seq whose transaction committed since then comes
+            # first, as it would have without the pipeline (an aggregate's later change can only
+            # commit after it).
             rows = (
-                await self._pending(session, lock=True, after=rows[-1].seq)
+                await self._pending(session, lock=True, in_flight=previous[0])
                 if full and batches < TURN_BATCHES
                 else []
             )
@@ -170,7 +174,7 @@ class OutboxRelay:
         )
 
     async def _pending(
-        self, session: AsyncSession, *, lock: bool, after: int | None = None
+        self, session: AsyncSession, *, lock: bool, in_flight: Sequence[int] = ()
     ) -> Sequence[Row[Any]]:
         # Plain rows, not ORM objects: building 500 model instances cost more than publishing them.
         table = _OUTBOX
@@ -180,8 +184,8 @@ class OutboxRelay:
             .order_by(table.c.seq)
             .limit(self._batch_size)
         )
-        if after is not None:
-            query = query.where(table.c.seq > after)
+        if in_flight:
+            query = query.where(~one_of(session, table.c.seq, in_flight))
         if lock:
             query = query.with_for_update(skip_locked=True)
         return (await session.execute(query)).all()
