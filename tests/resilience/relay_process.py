@@ -10,19 +10,32 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Iterable
+from typing import Any
 
 from pdp_kit.db import create_engine, sessionmaker
-from pdp_kit.events.kafka import EventProducer, Record
+from pdp_kit.events.kafka import EventProducer, Record, SentBatch
 from pdp_kit.events.outbox import OutboxRelay
 
 WINDOW_SECONDS = 0.05
 
 
 class AnnouncingProducer(EventProducer):
-    async def publish_many(self, records: Iterable[Record]) -> None:
+    """Says how many records each batch held once the broker acknowledged it (the relay then
+    marks it sent; pipelined, the next batch may already be on its way)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sizes: dict[int, int] = {}
+
+    async def send_many(self, records: Iterable[Record]) -> SentBatch:
         batch = list(records)
-        await super().publish_many(batch)
-        sys.stdout.write(f"published {len(batch)}\n")
+        sent = await super().send_many(batch)
+        self._sizes[id(sent)] = len(batch)
+        return sent
+
+    async def wait_acknowledged(self, batch: SentBatch) -> None:
+        await super().wait_acknowledged(batch)
+        sys.stdout.write(f"published {self._sizes.pop(id(batch), 0)}\n")
         sys.stdout.flush()
         await asyncio.sleep(WINDOW_SECONDS)
 

@@ -180,7 +180,10 @@ async def test_three_shuffled_deliveries_leave_a_consumer_as_one_delivery_does(
     assert not differing, differing
     assert sorted(parked_once) == sorted(set(parked_thrice)), (parked_once, parked_thrice)
     wanted = [e for e in events if CONSUMERS[service].wants(e.type)]
-    assert len(once["pdp_inbox"]) == len(wanted)
+    if CONSUMERS[service].already_handled is None:
+        assert len(once["pdp_inbox"]) == len(wanted)
+    else:  # its own records stand in for the inbox (audit's journal and network log)
+        assert once["pdp_inbox"] == []
     # The comparison is not of empty tables: the handlers kept read-model rows.
     read_model = sum(len(rows) for t, rows in once.items() if t not in {"pdp_inbox", "pdp_outbox"})
     assert read_model > 0

@@ -1,9 +1,10 @@
 """The consumer's guarantees, on real databases with a fake dead-letter producer."""
 
+import asyncio
 from typing import Any
 
 import pytest
-from aiokafka import ConsumerRecord
+from aiokafka import ConsumerRecord, TopicPartition
 from sqlalchemy import func, select
 
 from pdp_contracts.catalog import CalendarYearLoaded
@@ -187,3 +188,92 @@ async def test_an_unreachable_database_is_waited_for_and_never_dead_letters_the_
     async with app.state.sessionmaker() as session:
         assert (await load_calendar(session)).source_for(2091) is CalendarSource.OPERATOR
     await down._down.dispose()
+
+
+async def test_subscriptions_whose_own_records_say_what_was_handled_write_no_inbox_rows(
+    app,
+) -> None:
+    kept: dict[str, Event] = {}  # the service's own record of each event it handled
+    batches: list[list[str]] = []
+
+    async def keep_them(session, events) -> None:  # type: ignore[no-untyped-def]
+        batches.append([e.id for e in events])
+        kept.update({e.id: e for e in events})
+
+    async def already_kept(session, ids):  # type: ignore[no-untyped-def]
+        return [i for i in ids if i in kept]
+
+    subscriptions = Subscriptions(
+        batch_handlers={CalendarYearLoaded.event_type: [keep_them]}, already_handled=already_kept
+    )
+    consumer = consumer_for(app, subscriptions, FakeDeadLetters())
+    first, second = year_event(2043), year_event(2044)
+    a, b = first.encode()[1], second.encode()[1]
+    await consumer.handle_records([record(a, 0), record(b, 1), record(a, 2)])
+    await consumer.handle_records([record(b, 3), record(a, 4)])  # after a lost offset commit
+    assert batches == [[first.id, second.id]]
+    assert (consumer.stats.handled, consumer.stats.duplicates) == (2, 3)
+    assert await inbox_count(app) == 0
+
+
+class ScriptedKafka:
+    """Stands in for aiokafka's consumer: hands out the polls given, then nothing; records the
+    offsets committed and what had been handled when each was."""
+
+    def __init__(self, polls: list[list[ConsumerRecord[Any, Any]]], handled: list[str]) -> None:
+        self._polls = polls
+        self._handled = handled
+        self.polled = asyncio.Event()  # set when a poll past the first one was asked for
+        self.calls = 0
+        self.commits: list[tuple[int, list[str]]] = []
+
+    async def getmany(self, timeout_ms: int) -> dict[TopicPartition, list[ConsumerRecord]]:
+        self.calls += 1
+        if self.calls > 1:
+            self.polled.set()
+        if not self._polls:
+            await asyncio.sleep(timeout_ms / 1000)
+            return {}
+        return {TopicPartition("pdp.catalog.events", 0): self._polls.pop(0)}
+
+    async def commit(self, offsets: dict[TopicPartition, int]) -> None:
+        self.commits.append((*offsets.values(), list(self._handled)))
+
+    def assignment(self) -> set[TopicPartition]:
+        return set()
+
+
+async def test_the_next_poll_is_fetched_during_a_batch_and_offsets_follow_the_handling(
+    app,
+) -> None:
+    handled: list[str] = []
+    first, second = year_event(2045), year_event(2046)
+    polls = [[record(first.encode()[1], 0)], [record(second.encode()[1], 1)]]
+    kafka = ScriptedKafka(polls, handled)
+
+    async def slow_keep(session, events) -> None:  # type: ignore[no-untyped-def]
+        # The first batch is still being handled when the consumer asks for the next poll.
+        if not handled:
+            await asyncio.wait_for(kafka.polled.wait(), timeout=5)
+        handled.extend(e.id for e in events)
+
+    consumer = consumer_for(
+        app,
+        Subscriptions(batch_handlers={CalendarYearLoaded.event_type: [slow_keep]}),
+        FakeDeadLetters(),
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(consumer.run(kafka, stop))  # type: ignore[arg-type]
+    for _ in range(200):
+        if len(kafka.commits) == 2:
+            break
+        await asyncio.sleep(0.02)
+    stop.set()
+    await asyncio.wait_for(running, timeout=5)
+    assert handled == [first.id, second.id]
+    # Each offset was committed after its own batch was handled (and so after the next poll).
+    assert kafka.commits == [(1, [first.id]), (2, [first.id, second.id])] or kafka.commits == [
+        (1, [first.id, second.id]),
+        (2, [first.id, second.id]),
+    ]
+    assert await inbox_count(app) == 2

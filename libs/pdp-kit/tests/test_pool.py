@@ -30,3 +30,12 @@ async def test_a_request_after_the_server_dropped_idle_connections_still_succeed
     monkeypatch.setattr(pdp_kit.db, "PING_AFTER_IDLE_SECONDS", 0.0)  # every pooled one is "idle"
     response = await client.get("/api/demo/years", headers=as_bureau)
     assert response.status_code == 200
+
+
+async def test_the_platforms_postgresql_connections_do_not_jit_compile_statements(
+    app, backend
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    async with app.state.engine.connect() as conn:
+        assert await conn.scalar(text("SHOW jit")) == "off"

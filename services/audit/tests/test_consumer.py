@@ -6,8 +6,9 @@ import httpx
 from aiokafka.structs import ConsumerRecord
 from fastapi import FastAPI
 
+from audit.journal.service import NOT_JOURNALED
 from audit.subscriptions import subscriptions
-from pdp_contracts.gateway import NETLOG_TOPIC
+from pdp_contracts.gateway import NETLOG_TOPIC, RequestLogged
 from pdp_kit.events.consumer import EventConsumer
 from pdp_kit.events.envelope import Event
 
@@ -124,3 +125,12 @@ def test_audit_reads_every_domain_event_topic_and_the_network_log() -> None:
         "pdp.gateway.events",
         NETLOG_TOPIC,
     }
+
+
+def test_every_event_audit_handles_is_kept_under_its_id_so_no_inbox_is_needed() -> None:
+    # ``already_handled`` reads the journal and the network log instead of the kit's inbox: that
+    # holds while the journal takes every event but the network log's, and those go there.
+    assert subscriptions.already_handled is not None
+    assert {RequestLogged.event_type} == NOT_JOURNALED
+    assert set(subscriptions.batch_handlers) == {RequestLogged.event_type}
+    assert subscriptions.batch_wildcard, "the journal sees every event"

@@ -77,7 +77,19 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     # No pool_pre_ping: on asyncpg it is BEGIN; SELECT; ROLLBACK, three round trips before every
     # request. A connection idle for a while is pinged instead; a busy one that finds the server
     # gone fails that one statement, and SQLAlchemy then drops every pooled connection.
-    engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_recycle=1800)
+    #
+    # No JIT: the platform's statements are short, and PostgreSQL compiles one with LLVM when its
+    # plan's estimated cost passes ``jit_above_cost``; a generic plan over a table never analyzed
+    # (the inbox look-up of 2,000 ids as the inbox grows) got there, and one such look-up took
+    # 4.8 s on a busy machine where the same statement otherwise took 10-50 ms (bench/README.md).
+    engine = create_async_engine(
+        url,
+        echo=echo,
+        pool_size=10,
+        max_overflow=10,
+        pool_recycle=1800,
+        connect_args={"server_settings": {"jit": "off"}},
+    )
     event.listen(engine.sync_engine.pool, "checkin", _note_idle_since)
     event.listen(engine.sync_engine.pool, "checkout", _ping_if_idle(engine.sync_engine.dialect))
     return engine

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,14 +26,13 @@ from aiokafka.errors import KafkaError
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.propagate import extract
-from sqlalchemy import Table, select
+from sqlalchemy import ARRAY, Select, String, Table, and_, bindparam, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlmodel import col
 
 from pdp_contracts import topic_of
 from pdp_kit.bulk import BulkInsert
-from pdp_kit.db import one_of, utcnow
+from pdp_kit.db import utcnow
 from pdp_kit.events.envelope import Event, MalformedEvent
 from pdp_kit.events.kafka import BrokerUnavailable, EventProducer
 from pdp_kit.metrics import platform_metrics
@@ -49,6 +48,8 @@ UNREACHABLE_WAIT_SECONDS = 0.2
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]
 #: Takes every new event of its kind in a poll batch at once (one multi-row write, not one a row).
 BatchHandler = Callable[[AsyncSession, Sequence[Event]], Awaitable[None]]
+#: Of these event ids, those whose handling the service has already stored (see ``Subscriptions``).
+HandledLookup = Callable[[AsyncSession, Sequence[str]], Awaitable[Iterable[str]]]
 #: How often a polling consumer sets ``pdp_consumer_lag`` (from what its fetches already know).
 LAG_INTERVAL_SECONDS = 1.0
 #: At most this many events' traces are linked from one batch's span.
@@ -75,6 +76,12 @@ class Subscriptions:
 
     ``topics`` are read in full; ``wildcard`` handlers see every event on them (the audit journal).
     The ``batch_`` variants take all new events of a poll batch in one call, for hot ingest paths.
+
+    ``already_handled`` stands in for the inbox: given the ids of a batch, it answers those the
+    service's own records already hold, and no inbox rows are written. Only for a service whose
+    handlers store every event they handle under its id in the same transaction (audit: each is
+    journaled or network-logged), so "stored" and "handled" are the same fact; the inbox wrote
+    as many rows again as the journal and was a fifth of its ingest time (bench/README.md).
     """
 
     handlers: Mapping[str, Sequence[Handler]] = field(default_factory=dict)
@@ -82,6 +89,7 @@ class Subscriptions:
     wildcard: Sequence[Handler] = ()
     batch_handlers: Mapping[str, Sequence[BatchHandler]] = field(default_factory=dict)
     batch_wildcard: Sequence[BatchHandler] = ()
+    already_handled: HandledLookup | None = None
 
     def for_type(self, event_type: str) -> Sequence[Handler]:
         return [*self.handlers.get(event_type, ()), *self.wildcard]
@@ -111,6 +119,22 @@ def _batch_trace(events: Sequence[Event]) -> tuple[otel_context.Context, list[tr
     if contexts and len(contexts) == len(events) and len({c.trace_id for c in contexts}) == 1:
         return extract({"traceparent": events[0].traceparent or ""}), []
     return otel_context.Context(), [trace.Link(c) for c in contexts[:MAX_BATCH_LINKS]]
+
+
+#: A record and its event, or why it is not one (it goes to the dead-letter topic).
+_Decoded = tuple[ConsumerRecord[Any, Any], Event | MalformedEvent]
+#: A poll: the offsets to commit after handling it, and its records decoded, in order.
+_Poll = tuple[dict[TopicPartition, int], list[_Decoded]]
+
+
+def _decode(records: Sequence[ConsumerRecord[Any, Any]]) -> list[_Decoded]:
+    decoded: list[_Decoded] = []
+    for record in records:
+        try:
+            decoded.append((record, Event.decode(record.value)))
+        except MalformedEvent as exc:
+            decoded.append((record, exc))
+    return decoded
 
 
 @dataclass
@@ -184,30 +208,49 @@ class EventConsumer:
 
     async def run(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
         committing: asyncio.Task[None] | None = None
+        polling: asyncio.Task[_Poll] | None = None
         self._committed.clear()  # a new member: what it knew of its partitions may be stale
         try:
             while not stop.is_set():
+                if polling is None:
+                    polling = asyncio.create_task(self._poll(consumer))
                 try:
-                    batches = await consumer.getmany(timeout_ms=500)
-                except KafkaError as exc:
-                    log.warning("consumer %s cannot poll: %r", self.name, exc)
-                    await asyncio.sleep(1.0)
+                    offsets, decoded = await polling
+                finally:
+                    polling = None
+                if not offsets:
                     continue
-                await self._maybe_measure_lag(consumer)
-                if not batches:
-                    continue
+                # The next poll (the fetch, aiokafka's record parsing, our decoding: CPU) runs
+                # while this batch waits on the database; its records are only handled after
+                # this batch committed, and its offsets only committed after its own handling.
+                polling = asyncio.create_task(self._poll(consumer))
                 # One transaction for the whole poll (each partition's records stay in order),
                 # then every partition's offset: fewer commits is most of the ingest rate.
-                await self.handle_records([r for records in batches.values() for r in records])
-                offsets = {tp: records[-1].offset + 1 for tp, records in batches.items()}
+                await self._handle_decoded(decoded)
                 # The offset commit (a broker round trip) overlaps the next batch's handling; one
                 # is in flight at a time, so offsets are committed in order.
                 if committing is not None:
                     await committing
                 committing = asyncio.create_task(self._commit(consumer, offsets, stop))
         finally:
+            if polling is not None:
+                # Fetched and not handled: nothing of it was committed, so it comes again.
+                polling.cancel()
+                await asyncio.gather(polling, return_exceptions=True)
             if committing is not None:
                 await committing
+
+    async def _poll(self, consumer: AIOKafkaConsumer) -> _Poll:
+        """One poll: the offsets to commit once it is handled, and its records decoded."""
+        try:
+            batches = await consumer.getmany(timeout_ms=500)
+        except KafkaError as exc:
+            log.warning("consumer %s cannot poll: %r", self.name, exc)
+            await asyncio.sleep(1.0)
+            return {}, []
+        await self._maybe_measure_lag(consumer)
+        offsets = {tp: records[-1].offset + 1 for tp, records in batches.items() if records}
+        return offsets, _decode([r for records in batches.values() for r in records])
 
     async def _commit(
         self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int], stop: asyncio.Event
@@ -224,12 +267,15 @@ class EventConsumer:
     async def handle_records(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
         """Handle a poll's records in order: the whole batch in one transaction first;
         if anything in it fails, each record again on its own, with bounded retries."""
+        await self._handle_decoded(_decode(records))
+
+    async def _handle_decoded(self, decoded: Sequence[_Decoded]) -> None:
         parsed: list[tuple[ConsumerRecord[Any, Any], Event]] = []
-        for record in records:
-            try:
-                parsed.append((record, Event.decode(record.value)))
-            except MalformedEvent as exc:
-                await self._dead_letter(record, reason=str(exc))
+        for record, event in decoded:
+            if isinstance(event, MalformedEvent):
+                await self._dead_letter(record, reason=str(event))
+            else:
+                parsed.append((record, event))
         if not parsed:
             return
         try:
@@ -272,18 +318,20 @@ class EventConsumer:
         """Run the handlers of the events not yet in the inbox, then record them there.
 
         One inbox lookup and one inbox insert per batch: the per-event cost is the handlers'.
+        With ``already_handled`` the service's own records answer the lookup and there is no
+        inbox insert.
         """
         outcomes: Counter[str] = Counter()
         wanted = [e for e in events if self._subscriptions.wants(e.type)]
         outcomes["ignored"] = len(events) - len(wanted)
-        seen = set(
-            await session.scalars(
-                select(col(InboxEntry.event_id)).where(
-                    col(InboxEntry.consumer) == self.name,
-                    one_of(session, _INBOX.c.event_id, [e.id for e in wanted]),
-                )
-            )
-        )
+        handled_lookup = self._subscriptions.already_handled
+        ids = [e.id for e in wanted]
+        if not ids:
+            seen: set[str] = set()
+        elif handled_lookup is not None:
+            seen = set(await handled_lookup(session, ids))
+        else:
+            seen = set(await session.scalars(self._inbox_lookup(session, ids)))
         fresh: list[Event] = []
         for event in wanted:
             if event.id in seen:
@@ -294,7 +342,7 @@ class EventConsumer:
         for event in fresh:
             await self._dispatch(session, event)
         await self._dispatch_batch(session, fresh)
-        if fresh:
+        if fresh and handled_lookup is None:
             now = utcnow()
             await _insert_inbox(
                 session,
@@ -310,6 +358,22 @@ class EventConsumer:
             )
         outcomes["handled"] = len(fresh)
         return outcomes
+
+    def _inbox_lookup(self, session: AsyncSession, ids: Sequence[str]) -> Select[tuple[str]]:
+        """The ids of the batch already in the inbox. On PostgreSQL the ids are a table joined to
+        the inbox: as ``event_id = ANY(:ids)`` the planner could scan the inbox and test each
+        row against every id (this server does not autovacuum, so the inbox is never analyzed):
+        500 ids against 20,000 inbox rows took ~100 ms a look-up, growing with the inbox, where
+        the join takes a few ms (bench/README.md, round 3)."""
+        if session.bind.dialect.name != "postgresql":
+            return select(_INBOX.c.event_id).where(
+                _INBOX.c.consumer == self.name, _INBOX.c.event_id.in_(ids)
+            )
+        ids_param = bindparam("inbox_ids", list(ids), type_=ARRAY(String))
+        batch = func.unnest(ids_param).table_valued("id").render_derived(name="batch")
+        return select(_INBOX.c.event_id).join(
+            batch, and_(_INBOX.c.consumer == self.name, _INBOX.c.event_id == batch.c.id)
+        )
 
     async def _dispatch_batch(self, session: AsyncSession, events: Sequence[Event]) -> None:
         if not events:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -20,10 +21,23 @@ log = logging.getLogger(__name__)
 
 Record = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
 MAX_POLL_RECORDS = 2000
+FETCH_MAX_WAIT_MS = 50
 
 
 class BrokerUnavailable(RuntimeError):
     """The broker could not be reached or did not acknowledge in time."""
+
+
+@dataclass(frozen=True)
+class SentBatch:
+    """Records handed to the producer; ``acknowledged`` completes when the broker has them all."""
+
+    acknowledged: asyncio.Future[Any]
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 class EventProducer:
@@ -64,19 +78,36 @@ class EventProducer:
             return producer
 
     async def publish_many(self, records: Iterable[Record]) -> None:
+        await self.wait_acknowledged(await self.send_many(records))
+
+    async def send_many(self, records: Iterable[Record]) -> SentBatch:
+        """Hand ``records`` to the producer, in order, without waiting for the broker; a later
+        batch's records go after these (aiokafka keeps one request in flight per partition, so
+        a partition's records reach the broker in the order sent)."""
         producer = await self._ensure_started()
 
-        async def send_all() -> None:
-            futures = [
+        async def send_all() -> list[asyncio.Future[Any]]:
+            return [
                 await producer.send(topic, value, key=key, headers=headers)
                 for topic, key, value, headers in records
             ]
-            await asyncio.gather(*futures)
 
         try:
-            await asyncio.wait_for(send_all(), timeout=self._timeout)
+            futures = await asyncio.wait_for(send_all(), timeout=self._timeout)
         except (TimeoutError, KafkaError, OSError) as exc:
             # Drop the producer: its buffers may hold records we will send again from the outbox.
+            await self._reset()
+            raise BrokerUnavailable(f"publish failed: {exc!r}") from exc
+        acknowledged = asyncio.gather(*futures)
+        # Read its outcome even if nobody waits for it (an earlier batch failed first).
+        acknowledged.add_done_callback(_retrieve)
+        return SentBatch(acknowledged)
+
+    async def wait_acknowledged(self, batch: SentBatch) -> None:
+        """Until the broker acknowledged every record of ``batch``; BrokerUnavailable if not."""
+        try:
+            await asyncio.wait_for(asyncio.shield(batch.acknowledged), timeout=self._timeout)
+        except (TimeoutError, KafkaError, OSError) as exc:
             await self._reset()
             raise BrokerUnavailable(f"publish failed: {exc!r}") from exc
 
@@ -119,6 +150,10 @@ def build_consumer(
         metadata_max_age_ms=5000,
         # A poll batch is one transaction and one offset commit: larger batches, fewer of both.
         max_poll_records=MAX_POLL_RECORDS,
+        # How long a fetch may wait for records. The embedded Tansu broker answers a fetch that
+        # found nothing only when this runs out, not when records arrive, so a consumer that had
+        # caught up stalled up to aiokafka's default 500 ms each time (bench/README.md, round 3).
+        fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
         session_timeout_ms=10_000,
         heartbeat_interval_ms=1_000,
         # The coordinator waits this long for members to (re)join; Tansu waits it out on every

@@ -5,10 +5,12 @@ session; the :class:`OutboxRelay` publishes committed rows in batches and marks 
 (at least once).
 
 Replicas on PostgreSQL take turns: a relay publishes only while it holds a transaction-level
-advisory lock on its database, so one batch is in flight at a time and an aggregate's events reach
-Kafka in commit order. Two replicas publishing neighbouring batches at once did reorder them
-(``tests/resilience/test_concurrent_writers.py``). The lock goes with the transaction, so when
-a relay dies another takes over at its next poll.
+advisory lock on its database, so one relay's batches are in flight at a time and an aggregate's
+events reach Kafka in commit order. Two replicas publishing neighbouring batches at once did
+reorder them (``tests/resilience/test_concurrent_writers.py``). The lock goes with the
+transaction, so when a relay dies another takes over at its next poll. Within its turn a relay
+pipelines: it selects the next batch and marks the previous one while the broker acknowledges
+the current one.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from sqlmodel import col
 from pdp_contracts import EventPayload
 from pdp_kit.db import one_of, utcnow
 from pdp_kit.events.envelope import Event
-from pdp_kit.events.kafka import BrokerUnavailable, EventProducer
+from pdp_kit.events.kafka import BrokerUnavailable, EventProducer, SentBatch
 from pdp_kit.metrics import platform_metrics
 from pdp_kit.models import OutboxMessage
 
@@ -37,6 +39,8 @@ log = logging.getLogger(__name__)
 _OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 #: The advisory lock key of "publishing this database's outbox" (advisory locks are per database).
 PUBLISHING_LOCK = 0x70647021
+#: Batches one relay publishes, pipelined, under one hold of the lock (one transaction).
+TURN_BATCHES = 5
 
 
 def current_traceparent() -> str | None:
@@ -105,19 +109,73 @@ class OutboxRelay:
                         select(func.pg_try_advisory_xact_lock(PUBLISHING_LOCK))
                     ):
                         return 0
-                    rows = await self._pending(session, lock=True)
-                    await self._publish(session, rows)
+                    sent = await self._publish_turn(session)
             else:
                 # SQLite has one relay; never hold its write lock while talking to the broker.
                 async with session.begin():
                     rows = await self._pending(session, lock=False)
                 await self._publish(session, rows)
-        self.published += len(rows)
-        if rows:
-            self._published_metric.inc(len(rows))
-        return len(rows)
+                sent = len(rows)
+        self.published += sent
+        if sent:
+            self._published_metric.inc(sent)
+        return sent
 
-    async def _pending(self, session: AsyncSession, *, lock: bool) -> Sequence[Row[Any]]:
+    async def _publish_turn(self, session: AsyncSession) -> int:
+        """Up to ``TURN_BATCHES`` batches in this transaction (it holds the publishing lock),
+        pipelined: batch N+1 is selected, and batch N-1 marked sent, while the broker
+        acknowledges batch N. Batches are handed to the producer in outbox order and each only
+        after the previous one was, so an aggregate's events reach Kafka in order. A batch is
+        marked sent only once the broker acknowledged it; the marks commit with the turn, so
+        a relay that dies (or a broker that fails) mid-turn leaves the turn's rows to be
+        published again: at least once, as before."""
+        # A BrokerUnavailable raised here rolls the turn back, marks and all.
+        rows = await self._pending(session, lock=True)
+        previous: tuple[list[int], SentBatch] | None = None
+        marked = batches = 0
+        while True:
+            sending = await self._send(rows) if rows else None
+            if previous is not None:
+                seqs, batch = previous
+                await self._producer.wait_acknowledged(batch)
+                await self._mark_sent(session, seqs)
+                marked += len(seqs)
+            if sending is None:
+                return marked
+            previous = ([row.seq for row in rows], sending)
+            batches += 1
+            full = len(rows) == self._batch_size
+            # The next batch leaves out the one in flight (not marked yet), not everything below
+            # its last seq: a row with a lower seq whose transaction committed since then comes
+            # first, as it would have without the pipeline (an aggregate's later change can only
+            # commit after it).
+            rows = (
+                await self._pending(session, lock=True, in_flight=previous[0])
+                if full and batches < TURN_BATCHES
+                else []
+            )
+
+    async def _send(self, rows: Sequence[Row[Any]]) -> SentBatch:
+        return await self._producer.send_many(
+            (
+                row.topic,
+                row.key.encode() if row.key else None,
+                row.value,
+                [(name, raw.encode("latin-1")) for name, raw in row.headers],
+            )
+            for row in rows
+        )
+
+    async def _mark_sent(self, session: AsyncSession, seqs: list[int]) -> None:
+        # A Core update: the ORM's would fetch the rows back to synchronise a session
+        # that holds none of them (a sixth of the relay's CPU at 2,000 rows).
+        await session.execute(
+            update(_OUTBOX).where(one_of(session, _OUTBOX.c.seq, seqs)).values(sent_at=utcnow())
+        )
+
+    async def _pending(
+        self, session: AsyncSession, *, lock: bool, in_flight: Sequence[int] = ()
+    ) -> Sequence[Row[Any]]:
         # Plain rows, not ORM objects: building 500 model instances cost more than publishing them.
         table = _OUTBOX
         query = (
@@ -126,6 +184,8 @@ class OutboxRelay:
             .order_by(table.c.seq)
             .limit(self._batch_size)
         )
+        if in_flight:
+            query = query.where(~one_of(session, table.c.seq, in_flight))
         if lock:
             query = query.with_for_update(skip_locked=True)
         return (await session.execute(query)).all()
@@ -155,11 +215,7 @@ class OutboxRelay:
                     )
                 raise
         async with _transaction(session):
-            # A Core update: the ORM's would fetch the rows back to synchronise a session
-            # that holds none of them (a sixth of the relay's CPU at 2,000 rows).
-            await session.execute(
-                update(_OUTBOX).where(one_of(session, _OUTBOX.c.seq, seqs)).values(sent_at=utcnow())
-            )
+            await self._mark_sent(session, seqs)
 
     async def drain(self) -> int:
         """Publish until nothing is pending (used by tests and at shutdown)."""
