@@ -17,12 +17,13 @@ from __future__ import annotations
 import tempfile
 import time
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 from _support import report, size_argument, verdict
-from bench_sharing_data_calls import department, ok, running_platform, token
+from bench_sharing_data_calls import department, ok, running_platform, token, unlimited
 from stdnum.cn import ric
 
 from pdp_kit.settings import DEV_ADMIN_ID, DEV_ADMIN_SECRET
@@ -60,7 +61,8 @@ def fields(sensitive: bool) -> list[dict[str, Any]]:
 
 
 def person(n: int) -> dict[str, Any]:
-    base = f"310105{19500101 + (n // 1000) * 100 + 0:08d}{n % 1000:03d}"
+    born = date(1950, 1, 1) + timedelta(days=n // 1000)  # a real date for every n
+    base = f"310105{born:%Y%m%d}{n % 1000:03d}"
     return {
         "id": f"P{n:06d}",
         "id_number": base + ric.calc_check_digit(base + "0"),
@@ -146,6 +148,7 @@ def set_up(client: httpx.Client, records: int) -> tuple[str, str, dict[str, str]
             "/api/gateway/clients", json={"name": "bench", "roles": ["public"]}, headers=bureau
         )
     )
+    unlimited(client, bureau, made["client_id"])
     return masked, plain, token(client, made["client_id"], made["client_secret"])
 
 
