@@ -9,6 +9,7 @@ from copy import deepcopy as copy_of
 from typing import Any
 
 import schemathesis
+from hypothesis import HealthCheck, Phase, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import allow_header_conformance, positive_data_acceptance
 from service_apps import SERVICES, openapi_of
@@ -31,6 +32,15 @@ ROLES = ("department", "bureau", "public")
 #:   states (USCC checksums, references to objects that must exist, cross-field rules, the
 #:   attestation of Art. 17); this run asserts the other direction, invalid input refused.
 EXCLUDED = [allow_header_conformance, positive_data_acceptance]
+#: The single-call runs' Hypothesis settings (the stateful run has its own).
+SINGLE_CALLS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 
 
 def internal(path: str) -> bool:
@@ -92,6 +102,17 @@ def headers_for(issuer: TokenIssuer, role: str) -> dict[str, str]:
     if role == Role.SERVICE:
         return auth.headers(Role.SERVICE, client_id="pdp-sharing")
     return auth.headers(role)
+
+
+def call_through_gateway(case: Any, gateway_base: str, issuer: TokenIssuer, role: str) -> None:
+    """Send ``case`` through the gateway as ``role`` and run every check but those left out."""
+    case.call_and_validate(
+        base_url=gateway_base,
+        headers=headers_for(issuer, role),
+        additional_checks=[not_rate_limited],
+        excluded_checks=EXCLUDED,
+        timeout=30,
+    )
 
 
 def not_rate_limited(ctx: Any, response: Any, case: Any) -> bool | None:

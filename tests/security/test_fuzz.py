@@ -15,32 +15,18 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, settings
 
 from pdp_kit.auth.tokens import TokenIssuer
 
-from .fuzzing import EXAMPLES, EXCLUDED, ROLES, headers_for, internal, not_rate_limited, schemas
+from .fuzzing import ROLES, SINGLE_CALLS, call_through_gateway, internal, schemas
 
 SCHEMAS = schemas(lambda path: not internal(path))
 
 
 @pytest.mark.parametrize("role", ROLES)
 @schemathesis.pytest.parametrize(**SCHEMAS)
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
+@SINGLE_CALLS
 def test_no_server_errors_and_no_broken_answers_through_the_gateway(
     case: Any, gateway_base: str, token_issuer: TokenIssuer, role: str
 ) -> None:
-    case.call_and_validate(
-        base_url=gateway_base,
-        headers=headers_for(token_issuer, role),
-        additional_checks=[not_rate_limited],
-        excluded_checks=EXCLUDED,
-        timeout=30,
-    )
+    call_through_gateway(case, gateway_base, token_issuer, role)

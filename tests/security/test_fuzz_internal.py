@@ -10,12 +10,11 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, settings
 
 from pdp_kit.auth.principal import Role
 from pdp_kit.auth.tokens import TokenIssuer
 
-from .fuzzing import EXAMPLES, EXCLUDED, ROLES, headers_for, internal, schemas
+from .fuzzing import EXCLUDED, ROLES, SINGLE_CALLS, headers_for, internal, schemas
 from .live import served
 
 SCHEMAS = schemas(internal)
@@ -31,14 +30,7 @@ def bases(
 
 @pytest.mark.parametrize("role", [*ROLES, Role.SERVICE])
 @schemathesis.pytest.parametrize(**SCHEMAS)
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
+@SINGLE_CALLS
 def test_internal_operations_give_no_server_errors_and_no_broken_answers(
     case: Any, bases: dict[str, str], token_issuer: TokenIssuer, role: str
 ) -> None:
