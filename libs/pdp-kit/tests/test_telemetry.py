@@ -1,5 +1,6 @@
 """Traces cross HTTP into events; metrics and logs are there for operators."""
 
+import gc
 import json
 import logging
 
@@ -19,6 +20,43 @@ async def test_an_event_carries_the_trace_of_the_request_that_caused_it(
     [event] = await outbox.events()
     assert event.traceparent is not None
     assert event.traceparent.split("-")[1] == trace_id
+
+
+CALLER_TRACE = "0af7651916cd43dd8448eb211c80319c"
+
+
+async def test_a_callers_trace_goes_on_in_the_answer_and_the_event_with_a_span_of_its_own(
+    client: httpx.AsyncClient, as_bureau, outbox
+) -> None:
+    response = await client.post(
+        "/api/demo/calendar/2077",
+        headers={**as_bureau, "traceparent": f"00-{CALLER_TRACE}-b7ad6b7169203331-01"},
+    )
+    assert response.status_code == 200
+    version, trace_id, span_id, _ = response.headers["traceparent"].split("-")
+    assert (version, trace_id) == ("00", CALLER_TRACE)
+    assert span_id not in ("b7ad6b7169203331", "0" * 16)
+    [event] = await outbox.events()
+    assert event.traceparent is not None
+    assert event.traceparent.split("-")[1] == CALLER_TRACE
+
+
+async def test_a_malformed_traceparent_starts_a_new_trace(client: httpx.AsyncClient) -> None:
+    first = await client.get("/api/demo/nowhere", headers={"traceparent": "00-zz-yy-01"})
+    second = await client.get("/api/demo/nowhere", headers={"traceparent": "00-zz-yy-01"})
+    traces = {r.headers["traceparent"].split("-")[1] for r in (first, second)}
+    assert len(traces) == 2
+    assert all(len(t) == 32 and t != "0" * 32 and "zz" not in t for t in traces)
+
+
+async def test_startup_objects_are_frozen_while_the_app_runs_and_released_at_shutdown(
+    service_app_factory, service_settings
+) -> None:
+    create_app, _ = service_app_factory
+    application = create_app(service_settings)
+    async with application.router.lifespan_context(application):
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
 
 
 def _count(text: str, **labels: str) -> float:

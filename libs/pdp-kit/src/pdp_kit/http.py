@@ -13,40 +13,57 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from dataclasses import dataclass
 from time import perf_counter
 
 from opentelemetry import trace
+from opentelemetry.context import attach, detach
 from opentelemetry.propagate import extract
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pdp_kit.errors import PROBLEM_JSON, PayloadTooLarge
-from pdp_kit.telemetry import http_metrics
+from pdp_kit.telemetry import http_metrics, request_context
 
 REQUEST_ID = "x-request-id"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _tracer = trace.get_tracer("pdp_kit.http")
 
 
-def _read_headers(scope: Scope) -> tuple[str, int | None, bool]:
-    """The request id (the caller's if it is safe, else a new one), the declared body length,
-    and whether a body comes at all: one pass over the headers."""
+@dataclass(slots=True)
+class _Incoming:
+    """What the middleware needs of the request headers, read in one pass."""
+
+    request_id: str
+    declared: int | None = None  # the declared body length
+    body: bool = False  # whether a body comes at all
+    traceparent: str | None = None
+    tracestate: str | None = None
+
+
+def _read_headers(scope: Scope) -> _Incoming:
+    """The request id (the caller's if it is safe, else a new one), the body's framing and the
+    caller's trace headers: one pass over the headers."""
     request_id: str | None = None
-    declared: int | None = None
-    body = False
+    incoming = _Incoming("")
     for name, value in scope.get("headers", ()):
         if name == b"x-request-id":
             candidate = value.decode("latin-1")
             if _SAFE_ID.match(candidate):
                 request_id = candidate
         elif name == b"content-length":
-            body = True
+            incoming.body = True
             try:
-                declared = int(value)
+                incoming.declared = int(value)
             except ValueError:
-                declared = None
+                incoming.declared = None
         elif name == b"transfer-encoding":
-            body = True
-    return request_id or uuid.uuid4().hex, declared, body
+            incoming.body = True
+        elif name == b"traceparent":
+            incoming.traceparent = value.decode("latin-1")
+        elif name == b"tracestate":
+            incoming.tracestate = value.decode("latin-1")
+    incoming.request_id = request_id or uuid.uuid4().hex
+    return incoming
 
 
 #: Liveness, readiness and scrapes are neither traced nor counted in the request metrics.
@@ -55,18 +72,24 @@ PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
 
 class RequestContextMiddleware:
     """Echo or assign ``X-Request-ID``, add ``traceparent``, refuse oversize bodies with 413, and
-    count the request (rate, errors, latency per route) in the HTTP metrics."""
+    count the request (rate, errors, latency per route) in the HTTP metrics.
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    With ``trace_context``, the middleware also gives the request its trace context
+    (:func:`pdp_kit.telemetry.request_context`), for processes where nothing records spans and
+    FastAPI's native tracing is off (``pdp_kit.service``)."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, trace_context: bool = False) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.trace_context = trace_context
         self.metrics = http_metrics()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id, declared, body = _read_headers(scope)
+        incoming = _read_headers(scope)
+        request_id, declared, body = incoming.request_id, incoming.declared, incoming.body
         scope.setdefault("state", {})["request_id"] = request_id
         if declared is not None and declared > self.max_body_bytes:
             # Refused before the app (and its request span) runs: a span of its own, so this
@@ -112,9 +135,16 @@ class RequestContextMiddleware:
             return
         started = perf_counter()
         self.metrics.active.inc()
+        token = (
+            attach(request_context(incoming.traceparent, incoming.tracestate))
+            if self.trace_context
+            else None
+        )
         try:
             await self.app(scope, limited_receive if body else receive, send_with_headers)
         finally:
+            if token is not None:
+                detach(token)
             self.metrics.active.dec()
             self.metrics.observe(scope, status, perf_counter() - started)
 

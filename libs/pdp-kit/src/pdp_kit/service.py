@@ -8,14 +8,21 @@ starts the worker part (outbox relay, consumers, sweeps). Nothing happens at imp
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+import gc
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import (
+    AbstractAsyncContextManager,
+    AsyncExitStack,
+    asynccontextmanager,
+    contextmanager,
+)
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.telemetry import TelemetryConfig
 from sqlalchemy import text
 
 from pdp_kit.auth.tokens import verifier_from_settings
@@ -30,7 +37,7 @@ from pdp_kit.migrations import apply_migrations
 from pdp_kit.openapi_links import add_links
 from pdp_kit.settings import ProcessRole, ServiceSettings
 from pdp_kit.sweeps import Sweep, admin_router
-from pdp_kit.telemetry import metrics_endpoint, setup_telemetry
+from pdp_kit.telemetry import metrics_endpoint, setup_telemetry, spans_sampled
 from pdp_kit.worker import Worker
 
 #: Something a service adds to the lifespan once its database is ready (clients, keys, caches).
@@ -97,7 +104,8 @@ def create_service_app(
             async with AsyncExitStack() as stack:
                 for extension in definition.extensions:
                     await stack.enter_async_context(extension(app))
-                yield
+                with _startup_objects_frozen():
+                    yield
         finally:
             stop_watching.set()
             await watching
@@ -114,22 +122,27 @@ def create_service_app(
         # Served by install_api_docs from the platform's own assets, never a CDN.
         docs_url=None,
         redoc_url=None,
-        # Traces only: the request metrics are RequestContextMiddleware's (pdp_kit.http).
-        telemetry={"operation_spans": False, "metrics": False, "exclude": _is_probe},
+        telemetry=_native_telemetry(),
     )
     app.state.settings = settings
     app.state.definition = definition
     install_error_handlers(app)
-    install_api_docs(app, prefix)
     _link_operations(app, prefix)
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
-    app.include_router(probe_router())
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        trace_context=not spans_sampled(),
+    )
+    # The API's own routes first: a request is matched against the routes in order, and the
+    # probes and documentation pages, asked for rarely, share no path with them.
     if settings.role is not ProcessRole.WORKER:
         for router in definition.root_routers:
             app.include_router(router, responses=PROBLEM_RESPONSES)
         for router in definition.routers:
             app.include_router(router, prefix=prefix, responses=PROBLEM_RESPONSES)
         app.include_router(admin_router(definition.name))
+    app.include_router(probe_router())
+    install_api_docs(app, prefix)
     return app
 
 
@@ -144,6 +157,30 @@ def _link_operations(app: FastAPI, prefix: str) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+@contextmanager
+def _startup_objects_frozen() -> Iterator[None]:
+    """Everything alive once the service has started (modules, routes, models, pools: most of
+    the process's objects) leaves the cyclic collector's view while the service runs. Python's
+    full collections otherwise walk all of it, in the middle of requests: tens of milliseconds
+    each, the tail of a GET's latency under load (bench/README.md, round 4). Unfrozen at
+    shutdown, so a process that starts many apps (the tests) still collects what each leaves."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _native_telemetry() -> TelemetryConfig:
+    """FastAPI's own tracing where spans are recorded (traces only: the request metrics are
+    RequestContextMiddleware's, pdp_kit.http). Where nothing records them it is off, and the
+    middleware gives each request its trace context: FastAPI's hook, building spans no one
+    keeps, was 7 % of a GET's instructions (bench/README.md, round 4)."""
+    if spans_sampled():
+        return {"operation_spans": False, "metrics": False, "exclude": _is_probe}
+    return {"tracing": False, "metrics": False, "logs": False}
 
 
 def _is_probe(scope: Any) -> bool:

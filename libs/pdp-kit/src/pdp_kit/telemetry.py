@@ -9,7 +9,9 @@ k8s set). Without an exporter (``make run``, tests) every span is a non-recordin
 carries a fresh trace id, so ``traceparent`` headers, the events' ``traceparent`` and the logs'
 ``trace_id`` are there as before, but no span object is built only to be thrown away (those
 were a sixth of a GET's instructions, bench/README.md). ``OTEL_TRACES_SAMPLER``, when set,
-decides as usual.
+decides as usual. Where nothing records spans, FastAPI's native tracing is off too and a
+request's context is :func:`request_context`'s: the caller's trace (or a new one) with a span id
+of the request's own, as the SDK would give it, for a tenth of the instructions.
 Metric exemplars are off for the same reason: the Prometheus exposition does not carry them.
 """
 
@@ -18,12 +20,14 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import random
 import sys
 import threading
 from dataclasses import dataclass
 from typing import Any
 
 from opentelemetry import metrics, trace
+from opentelemetry.context import Context
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
@@ -32,6 +36,13 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+from opentelemetry.trace import (
+    INVALID_SPAN_CONTEXT,
+    NonRecordingSpan,
+    SpanContext,
+    TraceFlags,
+)
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, Histogram, generate_latest
 from pythonjsonlogger.json import JsonFormatter
 from starlette.requests import Request
@@ -49,8 +60,8 @@ def setup_telemetry(service: str, *, json_logs: bool = True, level: str = "INFO"
             return
         _configured = True
         resource = Resource.create({"service.name": f"pdp-{service}", "service.namespace": "pdp"})
-        exporting = bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
-        chosen = exporting or bool(os.environ.get("OTEL_TRACES_SAMPLER"))
+        exporting = _exporting()
+        chosen = spans_sampled()
         # sampler=None: the SDK's own choice (OTEL_TRACES_SAMPLER, else parent-based always-on).
         tracer_provider = TracerProvider(resource=resource, sampler=None if chosen else ALWAYS_OFF)
         if exporting:
@@ -74,6 +85,48 @@ def setup_telemetry(service: str, *, json_logs: bool = True, level: str = "INFO"
             # be thrown away, and the pool listeners cost on every checkout.
             SQLAlchemyInstrumentor().instrument()
         configure_logging(service, json_logs=json_logs, level=logging.getLevelName(level.upper()))
+
+
+def _exporting() -> bool:
+    return bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
+
+
+def spans_sampled() -> bool:
+    """Whether this process may record spans: an exporter is configured or a sampler chosen."""
+    return _exporting() or bool(os.environ.get("OTEL_TRACES_SAMPLER"))
+
+
+_propagator = TraceContextTextMapPropagator()
+
+
+def request_context(traceparent: str | None, tracestate: str | None = None) -> Context:
+    """A request's trace context where no span is recorded: the caller's W3C trace when it sent
+    a valid one, a new trace otherwise, and a non-recording span with a new id, not sampled (what
+    the SDK's tracer gives under ``ALWAYS_OFF``, without building a span)."""
+    parent = INVALID_SPAN_CONTEXT
+    if traceparent is not None:
+        carrier = {"traceparent": traceparent}
+        if tracestate is not None:
+            carrier["tracestate"] = tracestate
+        parent = trace.get_current_span(_propagator.extract(carrier)).get_span_context()
+    trace_id = parent.trace_id if parent.is_valid else _random_id(128)
+    span = NonRecordingSpan(
+        SpanContext(
+            trace_id=trace_id,
+            span_id=_random_id(64),
+            is_remote=False,
+            trace_flags=TraceFlags(TraceFlags.DEFAULT),
+            trace_state=parent.trace_state if parent.is_valid else None,
+        )
+    )
+    return trace.set_span_in_context(span, Context())
+
+
+def _random_id(bits: int) -> int:
+    while True:  # zero is the invalid id
+        value = random.getrandbits(bits)
+        if value:
+            return value
 
 
 class _TraceContext(logging.Filter):
