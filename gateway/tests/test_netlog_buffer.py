@@ -1,7 +1,7 @@
 """The network log's buffer on its own, with a database that can be told to fail."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from gateway.netlog.buffer import LoggedRequest, NetworkLog
-from pdp_contracts.gateway import NETLOG_TOPIC
+from gateway.netlog.buffer import LoggedRequest, NetworkLog, entry_values
+from pdp_contracts.gateway import NETLOG_TOPIC, REQUESTS_LOGGED_FIELDS
 from pdp_kit.events.envelope import Event
 from pdp_kit.models import OutboxMessage
 
@@ -182,3 +182,27 @@ async def test_a_spilled_entry_replayed_twice_is_one_outbox_row(app: Any, tmp_pa
     assert event.id == spilled[0]
     assert [values[0] for values in event.data["entries"]] == spilled
     assert netlog.dropped == 0
+
+
+def test_an_entry_audit_would_refuse_is_cut_to_its_columns_and_loses_its_nul() -> None:
+    """Audit refuses a whole batch for one entry that breaks the contract, so the gateway keeps
+    every entry inside it: a request id past 200 characters, a NUL in a path."""
+    logged = LoggedRequest(
+        request_id="r" * 300,
+        time=datetime(2026, 3, 1, 16, 0, tzinfo=timezone(timedelta(hours=8))),
+        client_id=None,
+        source_address="10.0.0.7",
+        method="GET",
+        path="/api/a\x00b",
+        status=404,
+        latency_ms=1.5,
+        bytes_in=0,
+        bytes_out=10,
+    )
+
+    values = dict(zip(REQUESTS_LOGGED_FIELDS, entry_values(logged, "e1"), strict=True))
+
+    assert values["request_id"] == "r" * 200
+    assert values["path"] == "/api/a\ufffdb"
+    assert values["time"] == "2026-03-01T08:00:00.000000+00:00"
+    assert (values["event_id"], values["client_id"]) == ("e1", None)

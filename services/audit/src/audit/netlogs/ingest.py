@@ -24,7 +24,6 @@ import re
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
 from types import NoneType
 from typing import Any
 
@@ -47,8 +46,6 @@ _TIME = (
 )
 _TIMES = re.compile(f"(?:{_TIME}\t)*{_TIME}")
 _ESCAPED = re.compile(r"[\\\t\n\r]")
-#: Rows per COPY chunk: big enough to keep the overhead small, small enough to overlap.
-_CHUNK_ROWS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,72 +163,81 @@ def _floats(name: str, values: Sequence[Any]) -> Sequence[float]:
 async def keep_batches(session: AsyncSession, chain: Chain, events: Sequence[Event]) -> int:
     """Chain and store the entries of ``events`` in order, after the chain head; a batch
     already stored is left out. Returns how many entries were stored."""
-    batches = [batch_of(event) for event in events]
-    if not batches:
+    if not events:
         return 0
     head = await get_for_update(session, ChainHead, chain.kind)
     if head is None:
         raise RuntimeError(f"chain head {chain.kind} is missing (migrations not applied?)")
-    stored = set(
-        await session.scalars(
-            select(chain.key).where(one_of(session, chain.key, [b.event_id for b in batches]))
-        )
-    )
-    fresh: list[Batch] = []
-    for batch in batches:
-        if batch.event_id not in stored:
-            stored.add(batch.event_id)
-            fresh.append(batch)
+    ids = [event.id for event in events]
+    stored = set(await session.scalars(select(chain.key).where(one_of(session, chain.key, ids))))
+    fresh: list[Event] = []
+    for event in events:
+        if event.id not in stored:
+            stored.add(event.id)
+            fresh.append(event)
     if not fresh:
         return 0
     now = utcnow()
-    received = time_text(now)
-    texts = [f"{text}\t{received}" for batch in fresh for text in batch.texts]
-    links = [
-        link.hex() for link in links_of(bytes.fromhex(head.hash), chain.kind, head.position, texts)
-    ]
-    first = head.position + 1
+    rows = _ChainedRows(chain.kind, head.position, bytes.fromhex(head.hash), time_text(now))
     if session.bind.dialect.name == "postgresql":
-        await _copy(session, chain.table, _copy_rows(first, texts, links))
+        # Each batch is checked, chained and rendered while PostgreSQL writes the one before.
+        await _copy(session, chain.table, rows.copy_text(fresh))
     else:
-        entries = [entry for batch in fresh for entry in batch.entries]
-        await session.execute(
-            chain.insert_statement, _insert_rows(chain, first, entries, links, now)
-        )
-    head.position, head.hash, head.updated_at = first + len(texts) - 1, links[-1], now
-    return len(texts)
+        await session.execute(chain.insert_statement, rows.insert_rows(fresh, now))
+    kept = rows.position - head.position
+    head.position, head.hash, head.updated_at = rows.position, rows.previous.hex(), now
+    return kept
 
 
-def _copy_rows(first: int, texts: Sequence[str], links: Sequence[str]) -> Iterator[str]:
-    """The COPY text rows: ``seq``, the chained fields, ``hash`` (the table's column order)."""
-    return map("{}\t{}\t{}\n".format, range(first, first + len(texts)), texts, links)
+class _ChainedRows:
+    """A poll's rows, chained as they are produced, and where the chain then ends."""
+
+    def __init__(self, kind: str, position: int, previous: bytes, received: str) -> None:
+        self.kind = kind
+        self.position = position
+        self.previous = previous
+        self._received = received
+
+    def _chain(self, batch: Batch) -> list[tuple[int, str, str]]:
+        """``(seq, fields, hash)`` of each entry; the fields with ``received_at``."""
+        texts = [f"{text}\t{self._received}" for text in batch.texts]
+        first = self.position + 1
+        links = list(links_of(self.previous, self.kind, self.position, texts))
+        self.position += len(texts)
+        self.previous = links[-1]
+        return list(zip(range(first, self.position + 1), texts, map(bytes.hex, links), strict=True))
+
+    def copy_text(self, events: Sequence[Event]) -> Iterator[bytes]:
+        """COPY text rows, a chunk a batch: ``seq``, the chained fields, ``hash`` (the table's
+        column order). A malformed batch raises here, which aborts the COPY."""
+        for event in events:
+            rows = self._chain(batch_of(event))
+            yield "".join([f"{seq}\t{text}\t{link}\n" for seq, text, link in rows]).encode()
+
+    def insert_rows(self, events: Sequence[Event], now: datetime) -> list[dict[str, Any]]:
+        """Rows for the INSERT path (SQLite): the raw values, the time as a datetime."""
+        rows = []
+        for event in events:
+            batch = batch_of(event)
+            for (seq, _, link), entry in zip(self._chain(batch), batch.entries, strict=True):
+                row = dict(zip(REQUESTS_LOGGED_FIELDS, entry, strict=True))
+                row["time"] = datetime.fromisoformat(row["time"])
+                row["latency_ms"] = float(row["latency_ms"])
+                rows.append({**row, "seq": seq, "received_at": now, "hash": link})
+        return rows
 
 
-async def _copy(session: AsyncSession, table: Table, rows: Iterator[str]) -> None:
-    """COPY in the session's own transaction, streamed: PostgreSQL writes a chunk while the next
-    one is joined and sent."""
+async def _copy(session: AsyncSession, table: Table, chunks: Iterator[bytes]) -> None:
+    """COPY in the session's own transaction, streamed: PostgreSQL writes a chunk while the
+    next one is computed."""
 
-    async def chunks() -> AsyncIterator[bytes]:
-        while chunk := "".join(islice(rows, _CHUNK_ROWS)):
-            yield chunk.encode()
-            await asyncio.sleep(0)  # let the transport send it before the next join
+    async def source() -> AsyncIterator[bytes]:
+        for chunk in chunks:
+            yield chunk
+            await asyncio.sleep(0)  # let the transport send it before the next is computed
 
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     await raw.driver_connection.copy_to_table(  # type: ignore[union-attr]
-        table.name, source=chunks(), columns=[c.name for c in table.columns]
+        table.name, source=source(), columns=[c.name for c in table.columns]
     )
-
-
-def _insert_rows(
-    chain: Chain, first: int, entries: Sequence[list[Any]], links: Sequence[str], now: datetime
-) -> list[dict[str, Any]]:
-    """Rows for the INSERT path (SQLite): the raw values, the time as a datetime."""
-    names = REQUESTS_LOGGED_FIELDS
-    rows = []
-    for seq, entry, link in zip(range(first, first + len(entries)), entries, links, strict=True):
-        row = dict(zip(names, entry, strict=True))
-        row["time"] = datetime.fromisoformat(row["time"])
-        row["latency_ms"] = float(row["latency_ms"])
-        rows.append({**row, "seq": seq, "received_at": now, "hash": link})
-    return rows
