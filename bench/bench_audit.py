@@ -250,7 +250,7 @@ async def netlog_ingest(count: int) -> list[tuple[str, float, str]]:
         ("bare COPY of the same rows", copy_rate, "rows/s"),
         ("bare COPY into a table with netlog's indexes", indexed_rate, "rows/s"),
         ("consumer path → chained netlog (batches)", platform, "rows/s"),
-        ("consumer path, one event a request (before)", single_rate, "rows/s"),
+        ("consumer path, one RequestLogged a request", single_rate, "rows/s"),
     ]
 
 
