@@ -284,10 +284,14 @@ async def test_entries_chained_in_form_1_before_batches_still_verify_and_stay_gu
         "traceparent": None,
         "received_at": events.at("2026-02-27T08:00:01"),
     }
+    previous = genesis("netlog")
     async with app.state.sessionmaker() as session, session.begin():
-        assert await chain.append(session, [old, {**old, "event_id": "old-2"}]) == [1, 2]
-    [(first_link,)] = await sql("SELECT hash FROM netlog WHERE seq = 1")
-    assert first_link == link(genesis("netlog"), "netlog", 1, old, chain.columns).hex()
+        for seq, row in enumerate([old, {**old, "event_id": "old-2"}], 1):
+            previous = link(previous, "netlog", seq, row, chain.columns)  # as Chain.append did
+            await session.execute(chain.table.insert().values(**row, seq=seq, hash=previous.hex()))
+    await sql(
+        "UPDATE chain_head SET position = 2, hash = :h WHERE kind = 'netlog'", h=previous.hex()
+    )
 
     await consumer(app, ParkedRecords()).handle_records(
         [record(events.requests_logged(3), topic=NETLOG_TOPIC, offset=0)]

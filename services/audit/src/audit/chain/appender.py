@@ -53,6 +53,10 @@ class Chain:
     async def append(self, session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[int]:
         """Chain and insert ``rows`` in order; returns the positions given (none for a row whose
         key is stored already)."""
+        if (
+            self.form != 1
+        ):  # this appender writes form 1 only; a later form 1 record would not verify
+            raise RuntimeError(f"the {self.kind} chain is in form {self.form}: use its own writer")
         if not rows:
             return []
         head = await get_for_update(session, ChainHead, self.kind)
