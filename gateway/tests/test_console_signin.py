@@ -4,7 +4,7 @@ from typing import Any
 
 import httpx
 
-from pdp_contracts.gateway import RequestLogged, StaffSignedIn, StaffUserLocked
+from pdp_contracts.gateway import RequestsLogged, StaffSignedIn, StaffUserLocked
 from pdp_kit.settings import DEV_ADMIN_ID, DEV_ADMIN_SECRET
 from pdp_kit.testing.spies import OutboxSpy
 
@@ -184,7 +184,11 @@ async def test_console_requests_are_logged_with_the_staff_user_as_caller(
     await browser.http.get("/console")
     await app.state.netlog.flush()
 
-    logged = [e.payload(RequestLogged) for e in await outbox.events(RequestLogged.event_type)]
+    logged = [
+        r
+        for e in await outbox.events(RequestsLogged.event_type)
+        for r in e.payload(RequestsLogged).requests()
+    ]
     (home,) = [entry for entry in logged if entry.path == "/console"]
     assert (home.status, home.client_id) == (200, "staff:yang.guang")
 

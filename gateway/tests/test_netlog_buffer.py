@@ -1,7 +1,7 @@
 """The network log's buffer on its own, with a database that can be told to fail."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from gateway.netlog.buffer import LoggedRequest, NetworkLog
+from gateway.netlog.buffer import LoggedRequest, NetworkLog, entry_values
+from pdp_contracts.gateway import NETLOG_TOPIC, REQUESTS_LOGGED_FIELDS
+from pdp_kit.events.envelope import Event
 from pdp_kit.models import OutboxMessage
 
 
@@ -113,7 +115,8 @@ async def test_a_replay_cut_short_writes_every_entry_once_when_it_runs_again(
     spill = tmp_path / "netlog-spill.jsonl"
     netlog = SpillingNetworkLog(spill, batch_size=2)
     netlog.failing = True
-    for n in range(5):
+    # A replay writes events of REQUESTS_LOGGED_MAX_ENTRIES (200): 250 entries are two writes.
+    for n in range(250):
         netlog.record(entry(f"r{n}"))
     with pytest.raises(ConnectionError):
         await netlog.flush()
@@ -137,8 +140,8 @@ async def test_a_replay_cut_short_writes_every_entry_once_when_it_runs_again(
         await netlog.flush()
     await netlog.flush()
 
-    assert sorted(netlog.stored.values()) == [f"r{n}" for n in range(5)]
-    assert len(netlog.stored) == 5  # r0, r1 written twice under one event id each
+    assert sorted(netlog.stored.values()) == sorted(f"r{n}" for n in range(250))
+    assert len(netlog.stored) == 250  # r0 to r199 written twice under one event id each
     assert netlog.dropped == 0
     assert not spill.exists()
 
@@ -173,7 +176,33 @@ async def test_a_spilled_entry_replayed_twice_is_one_outbox_row(app: Any, tmp_pa
 
     spilled = [json.loads(line)["event_id"] for line in copy.splitlines()]
     async with app.state.sessionmaker() as session:
-        query = select(OutboxMessage.event_id).where(col(OutboxMessage.event_id).in_(spilled))
+        query = select(OutboxMessage.value).where(col(OutboxMessage.topic) == NETLOG_TOPIC)
         rows = (await session.execute(query)).scalars().all()
-    assert sorted(rows) == sorted(spilled)
+    [event] = [Event.decode(value) for value in rows]  # one event, under its first entry's id
+    assert event.id == spilled[0]
+    assert [values[0] for values in event.data["entries"]] == spilled
     assert netlog.dropped == 0
+
+
+def test_an_entry_audit_would_refuse_is_cut_to_its_columns_and_loses_its_nul() -> None:
+    """Audit refuses a whole batch for one entry that breaks the contract, so the gateway keeps
+    every entry inside it: a request id past 200 characters, a NUL in a path."""
+    logged = LoggedRequest(
+        request_id="r" * 300,
+        time=datetime(2026, 3, 1, 16, 0, tzinfo=timezone(timedelta(hours=8))),
+        client_id=None,
+        source_address="10.0.0.7",
+        method="GET",
+        path="/api/a\x00b",
+        status=404,
+        latency_ms=1.5,
+        bytes_in=0,
+        bytes_out=10,
+    )
+
+    values = dict(zip(REQUESTS_LOGGED_FIELDS, entry_values(logged, "e1"), strict=True))
+
+    assert values["request_id"] == "r" * 200
+    assert values["path"] == "/api/a\ufffdb"
+    assert values["time"] == "2026-03-01T08:00:00.000000+00:00"
+    assert (values["event_id"], values["client_id"]) == ("e1", None)

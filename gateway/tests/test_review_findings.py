@@ -13,7 +13,7 @@ import pytest
 from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
 from fastapi import FastAPI
 
-from pdp_contracts.gateway import ClientDisabled, RequestLogged
+from pdp_contracts.gateway import ClientDisabled, RequestsLogged
 from pdp_kit.auth import Role
 from pdp_kit.auth.tokens import generate_signing_key
 from pdp_kit.settings import DEV_ADMIN_ID, DEV_ADMIN_SECRET
@@ -110,7 +110,11 @@ async def test_internal_endpoints_are_closed_at_the_edge_and_the_attempt_is_logg
     assert response.headers["content-type"] == "application/problem+json"
     assert upstream.calls == 0
     await app.state.netlog.flush()
-    [entry] = [e.payload(RequestLogged) for e in await outbox.events(RequestLogged.event_type)]
+    [entry] = [
+        r
+        for e in await outbox.events(RequestsLogged.event_type)
+        for r in e.payload(RequestsLogged).requests()
+    ]
     assert (entry.status, entry.client_id) == (404, "pdp-sharing")
 
 
@@ -303,7 +307,11 @@ async def test_forwarded_for_is_believed_only_from_a_trusted_proxy(
         relayed = (await proxy.get("/api/catalog/echo/b", headers=spoof)).json()
     assert relayed["headers"]["x-forwarded-for"] == "192.0.2.1, 127.0.0.1"
     await app.state.netlog.flush()
-    entries = [e.payload(RequestLogged) for e in await outbox.events(RequestLogged.event_type)]
+    entries = [
+        r
+        for e in await outbox.events(RequestsLogged.event_type)
+        for r in e.payload(RequestsLogged).requests()
+    ]
     assert sorted((e.path, e.source_address) for e in entries) == [
         ("/api/catalog/echo/a", "203.0.113.7"),
         ("/api/catalog/echo/b", "192.0.2.1"),
@@ -317,7 +325,7 @@ async def test_health_probes_are_counted_not_logged(
         await client.get("/healthz")
     await client.get("/readyz")
     await app.state.netlog.flush()
-    assert await outbox.events(RequestLogged.event_type) == []
+    assert await outbox.events(RequestsLogged.event_type) == []
     assert app.state.netlog.probes["/healthz"] == 3
     assert app.state.netlog.probes["/readyz"] == 1
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from audit.main import create_app
 from audit.settings import AuditSettings
 from pdp_contracts.catalog import DepartmentCreated
-from pdp_contracts.gateway import RequestLogged
+from pdp_contracts.gateway import REQUESTS_LOGGED_FIELDS, RequestLogged, RequestsLogged
 from pdp_contracts.opening import OpenDataRead
 from pdp_contracts.sharing import GrantCreated, GrantDataCalled, RequestSubmitted
 from pdp_contracts.usage import UsageBasis, UsageResult
@@ -105,6 +106,39 @@ class Events:
             subject=logged.request_id,
             actor=client_id,
             traceparent="00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        )
+
+    @staticmethod
+    def requests_logged(
+        count: int = 3, *, time: str = "2026-03-01T08:00:00", **fields: Any
+    ) -> Event:
+        """A gateway batch of ``count`` entries a second apart (``fields`` override values)."""
+        start = at(time)
+        entries = []
+        for n in range(count):
+            entry = {
+                "event_id": str(uuid.uuid4()),
+                "request_id": f"req-{uuid.uuid4().hex[:12]}",
+                "time": (start + timedelta(seconds=n)).isoformat(timespec="microseconds"),
+                "client_id": "client-D001",
+                "source_address": "10.0.0.7",
+                "method": "GET",
+                "path": f"/api/catalog/resources/{n}",
+                "status": 200,
+                "latency_ms": 3.25,
+                "bytes_in": 0,
+                "bytes_out": 2048,
+                "traceparent": None,
+                **fields,
+            }
+            entries.append([entry[name] for name in REQUESTS_LOGGED_FIELDS])
+        return Event(
+            id=entries[0][0],
+            source="/pdp/gateway",
+            type=RequestsLogged.event_type,
+            subject=entries[0][0],
+            time=datetime.now(UTC),
+            data={"fields": list(REQUESTS_LOGGED_FIELDS), "entries": entries},
         )
 
     @staticmethod

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from audit.journal.service import NOT_JOURNALED
 from audit.subscriptions import subscriptions
-from pdp_contracts.gateway import NETLOG_TOPIC, RequestLogged
+from pdp_contracts.gateway import NETLOG_TOPIC, RequestLogged, RequestsLogged
 from pdp_kit.events.consumer import EventConsumer
 from pdp_kit.events.envelope import Event
 
@@ -131,6 +131,7 @@ def test_every_event_audit_handles_is_kept_under_its_id_so_no_inbox_is_needed() 
     # ``already_handled`` reads the journal and the network log instead of the kit's inbox: that
     # holds while the journal takes every event but the network log's, and those go there.
     assert subscriptions.already_handled is not None
-    assert {RequestLogged.event_type} == NOT_JOURNALED
-    assert set(subscriptions.batch_handlers) == {RequestLogged.event_type}
+    logged = {RequestLogged.event_type, RequestsLogged.event_type}
+    assert logged == NOT_JOURNALED
+    assert set(subscriptions.batch_handlers) == logged
     assert subscriptions.batch_wildcard, "the journal sees every event"

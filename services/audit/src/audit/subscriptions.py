@@ -23,7 +23,7 @@ from audit.netlogs.service import keep_requests
 from audit.reports.service import end_grant, keep_grant
 from audit.usage.service import keep_usage
 from pdp_contracts import events_topic
-from pdp_contracts.gateway import RequestLogged
+from pdp_contracts.gateway import RequestLogged, RequestsLogged
 from pdp_contracts.sharing import GrantCreated, GrantTerminated
 from pdp_kit.db import one_of
 from pdp_kit.events.consumer import Subscriptions
@@ -46,6 +46,12 @@ async def when_data_is_called_keep_a_usage_record(
 
 
 async def when_request_is_logged_keep_it(session: AsyncSession, events: Sequence[Event]) -> None:
+    await keep_requests(session, events=events)
+
+
+async def when_requests_are_logged_keep_them(
+    session: AsyncSession, events: Sequence[Event]
+) -> None:
     await keep_requests(session, events=events)
 
 
@@ -77,9 +83,13 @@ subscriptions = Subscriptions(
         GrantTerminated.event_type: [when_grant_is_terminated_mark_it],
     },
     # Batch handlers: a poll batch is one INSERT round, the ingest rate the bench measures.
-    batch_handlers={RequestLogged.event_type: [when_request_is_logged_keep_it]},
+    # The gateway's batches, and single requests logged before it batched them.
+    batch_handlers={
+        RequestsLogged.event_type: [when_requests_are_logged_keep_them],
+        RequestLogged.event_type: [when_request_is_logged_keep_it],
+    },
     # Read in full: the wildcards journal every domain event and keep every data call. The
-    # network log's own topic comes from RequestLogged's contract.
+    # network log's own topic comes from RequestsLogged's contract.
     topics=frozenset(events_topic(producer) for producer in PRODUCERS),
     batch_wildcard=(
         when_any_event_is_published_journal_it,

@@ -25,8 +25,13 @@ from pdp_kit.db import get_for_update, one_of, utcnow
 class Chain:
     """One chained table: its kind, the column that identifies a record, the chained columns."""
 
-    def __init__(self, kind: str, table: Table, *, key: str, copy: bool = False) -> None:
+    def __init__(
+        self, kind: str, table: Table, *, key: str, copy: bool = False, form: int = 1
+    ) -> None:
         self.kind = kind
+        #: The canonical form new records are chained in (``audit.chain.hashing``); a chain in
+        #: form 2 was in form 1 before, and verification accepts that one change.
+        self.form = form
         #: On PostgreSQL write a batch with COPY (hot ingest paths: journal, usage, network log).
         self.copy = copy
         self.table = table
@@ -40,9 +45,18 @@ class Chain:
             *(bindparam(c.name, type_=c.type) for c in table.columns)
         )
 
+    @property
+    def insert_statement(self) -> Any:
+        """The typed multi-row INSERT of every column (for writers of their own rows)."""
+        return self._insert
+
     async def append(self, session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[int]:
         """Chain and insert ``rows`` in order; returns the positions given (none for a row whose
         key is stored already)."""
+        if (
+            self.form != 1
+        ):  # this appender writes form 1 only; a later form 1 record would not verify
+            raise RuntimeError(f"the {self.kind} chain is in form {self.form}: use its own writer")
         if not rows:
             return []
         head = await get_for_update(session, ChainHead, self.kind)

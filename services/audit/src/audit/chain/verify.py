@@ -3,7 +3,10 @@
 Per kind, from the latest signed cut (a retention purge) or the genesis link:
 
 - positions must follow one another (a record removed or inserted is a gap or a surplus);
-- each stored link must equal ``SM3(previous || record)`` (an edit or a reorder breaks it);
+- each stored link must equal ``SM3(previous || record)`` (an edit or a reorder breaks it), the
+  record in the chain's canonical form; a chain in form 2 starts in form 1 and changes once,
+  at the first record whose form 2 link holds, so its older records keep verifying and no
+  record after that change can be slipped in as form 1;
 - the chain must reach its head row (a cut tail falls short of it);
 - each signed checkpoint past the cut must verify with the audit key and match the link at its
   position (a rewrite of the whole chain, links and head recomputed, does not).
@@ -18,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from audit.chain.appender import Chain
-from audit.chain.hashing import genesis, link
+from audit.chain.hashing import FORM_2, fields_text, genesis, link, links_of
 from audit.chain.keys import SigningKey
 from audit.chain.models import ChainCheckpoint, ChainCut, ChainHead
 from audit.chain.signing import checkpoint_message, cut_message
@@ -62,11 +65,19 @@ async def verify_chain(session: AsyncSession, chain: Chain, key: SigningKey) -> 
         select(chain.table).where(seq > start).order_by(seq).execution_options(yield_per=5000)
     )
     expected, checked = start + 1, 0
+    form, last_form = 1, chain.form
     async for row in rows:
         record = row._mapping
         if record["seq"] != expected:
             return Finding(checked, expected)
-        previous = link(previous, kind, expected, record, chain.columns)
+        current = previous
+        if form == 1:
+            previous = link(current, kind, expected, record, chain.columns)
+            if previous.hex() != record["hash"] and last_form == FORM_2:
+                form = FORM_2  # the change, if this record's form 2 link holds
+        if form == FORM_2:
+            text = fields_text(record, chain.columns)
+            previous = next(links_of(current, kind, expected - 1, [text]))
         if previous.hex() != record["hash"]:
             return Finding(checked, expected)
         for checkpoint in checkpoints.pop(expected, ()):

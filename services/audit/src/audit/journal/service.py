@@ -16,7 +16,7 @@ from audit.ingest import as_utc
 from audit.journal.models import JournalEntry
 from audit.journal.schemas import JournalItem
 from audit.listing import Period, in_arrival_order
-from pdp_contracts.gateway import RequestLogged
+from pdp_contracts.gateway import RequestLogged, RequestsLogged
 from pdp_kit.auth import Principal, Role, require_role
 from pdp_kit.db import utcnow
 from pdp_kit.events.envelope import Event
@@ -28,7 +28,7 @@ READERS = (Role.BUREAU, Role.CYBERSPACE, Role.ASSESSOR)
 
 #: Records that travel beside the domain events but are kept elsewhere: the gateway's network log
 #: is its own record (``netlogs``), with its own retention (Art. 34).
-NOT_JOURNALED = frozenset({RequestLogged.event_type})
+NOT_JOURNALED = frozenset({RequestLogged.event_type, RequestsLogged.event_type})
 
 _FORMAT = JSONFormat()
 _journal: Table = JournalEntry.__table__  # type: ignore[attr-defined]

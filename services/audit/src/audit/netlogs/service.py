@@ -9,14 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from audit.chain.appender import Chain
-from audit.chain.hashing import Kind
-from audit.ingest import as_utc
+from audit.chain.hashing import FORM_2, Kind
 from audit.listing import Period, in_arrival_order
+from audit.netlogs.ingest import keep_batches
 from audit.netlogs.models import NetworkLogEntry
 from audit.netlogs.schemas import NetworkLogPublic
-from pdp_contracts.gateway import RequestLogged
 from pdp_kit.auth import Principal, Role, require_role
-from pdp_kit.db import utcnow
 from pdp_kit.events.envelope import Event
 from pdp_kit.pagination import Page, PageParams, keyset_page
 
@@ -25,35 +23,16 @@ from pdp_kit.pagination import Page, PageParams, keyset_page
 READERS = (Role.BUREAU, Role.CYBERSPACE, Role.OPS)
 
 _netlog: Table = NetworkLogEntry.__table__  # type: ignore[attr-defined]
-chain = Chain(Kind.NETLOG, _netlog, key="event_id", copy=True)
+#: Chained in form 2 since batch ingest (``audit.netlogs.ingest``); older records in form 1.
+chain = Chain(Kind.NETLOG, _netlog, key="event_id", copy=True, form=FORM_2)
 
 
 async def keep_requests(session: AsyncSession, *, events: Sequence[Event]) -> None:
-    """Store the logged requests as they are, chained in arrival order (Art. 32): one INSERT
-    round per batch; a copy already kept is left as it is. A record that breaks the contract
-    raises, and the kit parks it on the dead-letter topic."""
-    now = utcnow()
-    rows = []
-    for event in events:
-        logged = event.payload(RequestLogged)
-        rows.append(
-            {
-                "event_id": event.id,
-                "request_id": logged.request_id,
-                "time": as_utc(logged.time),
-                "client_id": logged.client_id,
-                "source_address": logged.source_address,
-                "method": logged.method,
-                "path": logged.path,
-                "status": logged.status,
-                "latency_ms": logged.latency_ms,
-                "bytes_in": logged.bytes_in,
-                "bytes_out": logged.bytes_out,
-                "traceparent": event.traceparent,
-                "received_at": now,
-            }
-        )
-    await chain.append(session, rows)
+    """Store the logged requests as they are, chained in arrival order (Art. 32): the gateway's
+    batches (``RequestsLogged``) and single ``RequestLogged`` events alike, one COPY per poll;
+    a batch already kept is left as it is. A record that breaks the contract raises, and the
+    kit parks it on the dead-letter topic."""
+    await keep_batches(session, chain, events)
 
 
 async def list_netlogs(
