@@ -67,7 +67,7 @@ BOUNDS = 512
 #: How far above its score a resource's bound may be at most (the cheapest thresholds within
 #: it), and the postings a bounded sum reads rather than leaving more slack (scoring a resource
 #: costs about as much as summing 20 postings, and a wider slack scores more of them).
-SLACK = 12
+SLACK = 10
 READ_ENOUGH = 5_000
 #: A query of several tokens with as many postings of this weight and up as the page goes
 #: straight to the bounded sum; else (tokens of fields' titles, whose matches tie) best first.
