@@ -24,7 +24,7 @@ resource_id)``) costs far less than scoring a resource (its postings of the quer
    ``BOUND_BATCH`` scored in full; further resources are scored, best bound first, until the next
    bound cannot reach the k-th best score (``floor``, ``k = offset + limit``; a tie loses to the
    page when its id comes later). A resource the sum did not meet bounds at most the slack: when
-   the floor is not above it, every posting is read instead (no slack).
+   the floor is not above it (a query of common tokens, as 本区数据), the page is found as in 2.
 2. Otherwise (one token, or tokens of fields' titles, whose matches tie): seeds, each query
    token's best postings (all of a rare one's), are read and the resources met scored. Their k-th
    best score bounds the page from below, and the same knapsack picks thresholds whose rest
@@ -32,7 +32,8 @@ resource_id)``) costs far less than scoring a resource (its postings of the quer
    cannot reach the page (without a floor, leaving out any ``need - 1`` tokens is safe: a resource
    holding nothing else does not match). When one token is left, it is read best first until its
    next postings cannot reach the floor (a tie loses to the page, as ids come in order);
-   otherwise the bounded sum runs, its slack also under that floor.
+   otherwise the bounded sum runs, its slack also under that floor (without a floor, and when
+   the page's scores are within the slack, every posting is read: no slack).
 
 On PostgreSQL the statements are a few fixed texts over arrays (``unnest``, ``LATERAL``) run as
 asyncpg prepared statements; elsewhere (SQLite) the same is built with SQLAlchemy Core.
@@ -206,8 +207,12 @@ class _Ranking:
     async def run(self) -> list[tuple[str, int]]:
         heavy = sum(s.from_weight[BOUNDS_FROM_WEIGHT] for s in self.stats.values())
         if len(self.present) > 1 and heavy >= self.k:
-            # Enough postings of weight 3 and up for a page: a sum of upper bounds finds it.
-            return await self._by_bounds(None)
+            # Enough postings of weight 3 and up for a page: a sum of upper bounds finds it,
+            # unless the page's scores are within the slack (then best first, below).
+            slack = await self._by_bounds(None)
+            found = self.floor()
+            if found is not None and found[1] > slack:
+                return self.best()
         # Otherwise (one token, or tokens of fields' titles, whose matches tie): best first.
         await self._read(
             {t: SEED_ALL if self.stats[t].postings <= SEED_ALL else SEED for t in self.present}
@@ -221,12 +226,17 @@ class _Ranking:
             [(token, weight)] = left.items()
             await self._scan(token, weight, plan)
             return self.best()
-        return await self._by_bounds(floor[1] if floor else None)
+        slack = await self._by_bounds(floor[1] if floor else None)
+        found = self.floor()
+        if found is None or found[1] <= slack:
+            await self._bounded(dict.fromkeys(self.present, 1))
+        return self.best()
 
-    async def _by_bounds(self, floor: int | None) -> list[tuple[str, int]]:
-        """The page from a bounded sum (``_bounded``) within the cheapest slack that reads at
-        most ``READ_ENOUGH`` postings, or ``SLACK``. A resource the sum does not meet bounds at
-        most that slack: below the floor found, or every posting is read."""
+    async def _by_bounds(self, floor: int | None) -> int:
+        """Run a bounded sum (``_bounded``) within the cheapest slack that reads at most
+        ``READ_ENOUGH`` postings, or ``SLACK`` (below ``floor``); return that slack. A resource the
+        sum does not meet scores at most the slack: the page is found when its k-th best score
+        is above it."""
         budget = SLACK if floor is None else min(SLACK, floor - 1)
         plan = self._cheapest_within(budget, every=True)
         for tighter in range(budget):
@@ -235,10 +245,7 @@ class _Ranking:
                 budget, plan = tighter, candidate
                 break
         await self._bounded(plan)
-        found = self.floor()
-        if found is None or found[1] <= budget:
-            await self._bounded(dict.fromkeys(self.present, 1))
-        return self.best()
+        return budget
 
     def _postings(self, plan: dict[str, int]) -> int:
         return sum(self.stats[t].from_weight[w] for t, w in plan.items())
@@ -256,7 +263,7 @@ class _Ranking:
         parts = [(t, plan[t], rest[t]) for t in self.present if t in plan]
         base = sum(rest.values())
         after: tuple[int, str] | None = None
-        while True:
+        while parts:
             rows = await self.store.bounded(parts, base, self.present, BOUNDS, BOUND_BATCH, after)
             rows.sort(key=lambda r: (-r[1], r[0]))
             scored = [(r[0], r[2], r[3]) for r in rows if r[2] is not None and r[3] is not None]
