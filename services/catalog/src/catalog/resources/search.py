@@ -266,14 +266,13 @@ class _Ranking:
         while parts:
             rows = await self.store.bounded(parts, base, self.present, BOUNDS, BOUND_BATCH, after)
             rows.sort(key=lambda r: (-r[1], r[0]))
-            scored = [(r[0], r[2], r[3]) for r in rows if r[2] is not None and r[3] is not None]
-            self._note(scored)
-            at = len(scored)
-            batch = BOUND_BATCH
-            while at < len(rows):
-                if self._beyond_page(rows[at][1], rows[at][0]):
+            self._note((r[0], r[2], r[3]) for r in rows if r[2] is not None and r[3] is not None)
+            pending = [(r[0], r[1]) for r in rows if r[2] is None]
+            at, batch = 0, BOUND_BATCH
+            while at < len(pending):
+                if self._beyond_page(pending[at][1], pending[at][0]):
                     return
-                ids = [r[0] for r in rows[at : at + batch]]
+                ids = [resource for resource, _ in pending[at : at + batch]]
                 self._note(await self.store.score(ids, self.present))
                 at += len(ids)
                 batch *= 4
@@ -405,10 +404,10 @@ class _Store:
         after: tuple[int, str] | None,
     ) -> list[tuple[str, int, int | None, int | None]]:
         """The ``n`` resources of best bound (ties by id) after ``after``: (resource, bound,
-        summed weight over ``present``, how many of them it holds), the last two for (at least)
-        the best ``scored`` of them, else None. A resource's bound is ``base`` plus, for each
-        part ``(token, threshold, rest)`` whose token it holds from ``threshold`` up, its
-        weight less ``rest``."""
+        summed weight over ``present``, how many of them it holds), the last two for those whose
+        bound is their score and for (at least) the best ``scored`` of them, else None. A
+        resource's bound is ``base`` plus, for each part ``(token, threshold, rest)`` whose token
+        it holds from ``threshold`` up, its weight less ``rest``."""
         raise NotImplementedError
 
     async def score(self, ids: list[str], present: list[str]) -> list[tuple[str, int, int]]:
@@ -507,7 +506,8 @@ _PG_READ = """WITH posting AS (
 #: Above every bound: no resource read yet.
 _NO_BOUND = 1 << 30
 _PG_BOUNDED = """WITH bound AS MATERIALIZED (
-  SELECT r.resource_id, $4::int + sum(r.weight - p.rest) AS bound
+  SELECT r.resource_id, $4::int + sum(r.weight - p.rest) AS bound,
+    $4::int - sum(p.rest) AS missing, count(*) AS seen
   FROM unnest($1::text[], $2::int[], $3::int[]) AS p(token, threshold, rest)
   CROSS JOIN LATERAL (
     SELECT t.resource_id, t.weight FROM resource_search_token t
@@ -519,13 +519,16 @@ _PG_BOUNDED = """WITH bound AS MATERIALIZED (
   ORDER BY 2 DESC, r.resource_id COLLATE "C"
   LIMIT $8
 ), ranked AS (
-  SELECT resource_id, bound, row_number() OVER (ORDER BY bound DESC, resource_id COLLATE "C") AS n
+  SELECT bound.*, row_number() OVER (ORDER BY bound DESC, resource_id COLLATE "C") AS n
   FROM bound
 )
-SELECT b.resource_id, b.bound, s.score, s.held
+SELECT b.resource_id, b.bound,
+  CASE WHEN b.missing = 0 THEN b.bound ELSE s.score END,
+  CASE WHEN b.missing = 0 THEN b.seen ELSE s.held END
 FROM ranked b LEFT JOIN LATERAL (
   SELECT sum(t.weight) AS score, count(*) AS held FROM resource_search_token t
-  WHERE b.n <= $9 AND t.resource_id = b.resource_id AND t.token = ANY($5::text[])
+  WHERE b.n <= $9 AND b.missing > 0
+    AND t.resource_id = b.resource_id AND t.token = ANY($5::text[])
 ) s ON true"""
 _PG_SCORE = """SELECT i.resource_id, s.score, s.held
 FROM unnest($1::text[]) AS i(resource_id) CROSS JOIN LATERAL (
@@ -575,21 +578,28 @@ class _Portable(_Store):
     ) -> list[tuple[str, int, int | None, int | None]]:
         gains = union_all(
             *(
-                select(_resource, (_weight - rest).label("gain")).where(
-                    _token == token, _weight >= threshold
-                )
+                select(
+                    _resource, (_weight - rest).label("gain"), literal(rest).label("rest")
+                ).where(_token == token, _weight >= threshold)
                 for token, threshold, rest in parts
             )
         ).subquery("gain")
         bound = (literal(base) + func.sum(gains.c.gain)).label("bound")
-        query = select(gains.c.resource_id, bound).group_by(gains.c.resource_id)
+        missing = (literal(base) - func.sum(gains.c.rest)).label("missing")
+        query = select(gains.c.resource_id, bound, missing, func.count()).group_by(
+            gains.c.resource_id
+        )
         if after is not None:
             last_bound, last_id = after
             query = query.having(
                 or_(bound < last_bound, and_(bound == last_bound, gains.c.resource_id > last_id))
             )
         rows = await self._all(query.order_by(bound.desc(), gains.c.resource_id).limit(n))
-        return [(r[0], int(r[1]), None, None) for r in rows]
+        # Holding no token its bound leaves room for: the bound is the score.
+        return [
+            (r[0], int(r[1]), *((int(r[1]), int(r[3])) if r[2] == 0 else (None, None)))
+            for r in rows
+        ]
 
     async def score(self, ids: list[str], present: list[str]) -> list[tuple[str, int, int]]:
         query = (
