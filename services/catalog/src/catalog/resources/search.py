@@ -62,9 +62,9 @@ FIRST_BATCH = 64
 #: Postings of a token read in full with the seeds when it has no more than this many.
 SEED_ALL = 256
 #: Resources scored in full, best bound first, with the bounded sum; then 4× more at a time.
-BOUND_BATCH = 128
+BOUND_BATCH = 96
 #: Bounds (best first) each bounded sum returns.
-BOUNDS = 512
+BOUNDS = 256
 #: How far above its score a resource's bound may be at most (the cheapest thresholds within
 #: it), and the postings a bounded sum reads rather than leaving more slack (scoring a resource
 #: costs about as much as summing 20 postings, and a wider slack scores more of them).
