@@ -68,15 +68,25 @@ async def test_search_ranks_by_summed_weight_breaks_ties_by_id_and_needs_half_th
     )
 
 
+@pytest.mark.parametrize("bounds_from_weight", [3, 8])
 async def test_the_pruned_ranking_returns_exactly_the_full_sum_on_every_page(
-    app: Any, monkeypatch: pytest.MonkeyPatch
+    app: Any, monkeypatch: pytest.MonkeyPatch, bounds_from_weight: int
 ) -> None:
     """The ranking skips postings that cannot reach the page (search.py); on a catalogue built for
     ties (few tokens, every weight from 1 to 7), every page of many queries must be exactly what
     summing every posting gives. Its batches are made small so that 400 resources take every path
-    (seeds, further rounds, the last token read until it cannot reach the page, the candidates
-    scored at once, the plain sum)."""
-    for name, value in (("SEED", 4), ("SEED_ALL", 12), ("FIRST_BATCH", 4), ("SCORE_AT_ONCE", 40)):
+    (seeds, the last token read until it cannot reach the page, the bounded sum straight away or
+    after the seeds, its further statements and resources scored in batches, every posting read
+    when the floor is within the slack)."""
+    for name, value in (
+        ("SEED", 4),
+        ("SEED_ALL", 12),
+        ("FIRST_BATCH", 4),
+        ("BOUND_BATCH", 4),
+        ("BOUNDS", 8),
+        ("READ_ENOUGH", 40),
+        ("BOUNDS_FROM_WEIGHT", bounds_from_weight),
+    ):
         monkeypatch.setattr(search, name, value)
     rng = random.Random(6)
     alphabet = ["企业", "登记", "信息", "数据", "名称", "编号", "业登", "记信", "台账", "人口"]

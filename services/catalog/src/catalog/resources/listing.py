@@ -74,17 +74,24 @@ async def _search_page(
     hits = await search(session, q=q, limit=page.limit + 1, offset=offset)
     more = len(hits) > page.limit
     hits = hits[: page.limit]
-    resources = {
-        r.id: r
-        for r in (
-            await session.scalars(
-                select(Resource).where(col(Resource.id).in_([h[0] for h in hits]))
+    # Each hit with its published version, in one statement.
+    found = {
+        r.id: (r, v)
+        for r, v in (
+            await session.execute(
+                select(Resource, ResourceVersion)
+                .join(
+                    ResourceVersion,
+                    and_(
+                        col(ResourceVersion.resource_id) == col(Resource.id),
+                        col(ResourceVersion.version) == col(Resource.published_version),
+                    ),
+                )
+                .where(col(Resource.id).in_([h[0] for h in hits]))
             )
-        ).all()
+        ).tuples()
     }
-    pairs = [(resources[rid], resources[rid].published_version or 0) for rid, _ in hits]
-    scores = dict(hits)
-    items = await _with_versions(session, pairs, scores=scores)
+    items = [to_public(*found[rid], score=score) for rid, score in hits if rid in found]
     cursor = encode_cursor({"offset": offset + page.limit}) if more else None
     return Page[ResourcePublic](items=items, next_cursor=cursor)
 
@@ -92,8 +99,6 @@ async def _search_page(
 async def _with_versions(
     session: AsyncSession,
     pairs: Sequence[tuple[Resource, int]],
-    *,
-    scores: dict[str, int] | None = None,
 ) -> list[ResourcePublic]:
     if not pairs:
         return []
@@ -108,8 +113,4 @@ async def _with_versions(
             )
         ).all()
     }
-    return [
-        to_public(r, versions[(r.id, n)], score=(scores or {}).get(r.id))
-        for r, n in pairs
-        if (r.id, n) in versions
-    ]
+    return [to_public(r, versions[(r.id, n)]) for r, n in pairs if (r.id, n) in versions]

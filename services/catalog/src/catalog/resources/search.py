@@ -7,25 +7,33 @@ the name counts 4, in a field title 2, in the description 1 (summed when in seve
 cut the same way; a resource matches when it holds at least half of the query's tokens, and the
 results are ranked by the summed weight of the tokens they hold, ties by id.
 
-The ranking is exact, but it does not sum every posting of every query token: that grows with the
-catalogue (a token such as 数据 is in nearly every description). It skips what cannot reach the
-page ("max-score" pruning, as search engines do), from how many resources hold each token with
-each weight (``resource_search_token_stat``, kept with the tokens):
+The ranking is exact, but it does not score every resource holding a query token: that grows
+with the catalogue (a token such as 数据 is in nearly every description). From how many resources
+hold each token with each weight (``resource_search_token_stat``, kept with the tokens) it plans
+which postings to read. Reading a posting best first (index ``(token, weight DESC,
+resource_id)``) costs far less than scoring a resource (its postings of the query's tokens, index
+``(resource_id, token, weight)``, about as much as summing 20 postings), so:
 
-1. Seeds: each query token's best postings (index ``(token, weight DESC, resource_id)``; all of a
-   rare one's) are read and each resource met is scored in full (its postings of the query's
-   tokens, index ``(resource_id, token, weight)``).
-2. Once ``k = offset + limit`` matches are scored, the k-th best score ``floor`` bounds the page
-   from below. A resource whose weight for each query token ``t`` stays below ``τ(t)`` scores at
-   most ``Σ min(top(t), τ(t) - 1)``: thresholds keeping that under ``floor`` leave out only
-   resources that cannot reach the page, and a small knapsack picks those that leave the fewest
-   postings to read (a token may be left out entirely). Without a floor, leaving out any
-   ``need - 1`` tokens is safe: a resource holding nothing else does not match.
-3. While many postings are left, the rarest token left is read further (its best postings are
-   the likeliest to hold the whole query, and raise the floor). When one token is left, it is
-   read best first until its next postings cannot reach the floor (a tie loses to the page, as
-   ids come in order). Otherwise what is left is scored in one statement, or, when that would
-   read about as much, every posting of every query token is summed as before.
+1. A query of several tokens with enough postings of weight 3 and up for a page goes to a bounded
+   sum. For each token ``t`` a threshold ``τ(t)`` (a token may be left out: above its top weight):
+   a resource holding ``t`` below ``τ(t)`` gets ``rest(t) = min(top(t), τ(t) - 1)`` for it, one
+   holding it from ``τ(t)`` up its weight, and the sum of these bounds its score. A small knapsack
+   picks the thresholds that read the fewest postings for a given slack ``Σ rest``; the slack is
+   the smallest that reads at most ``READ_ENOUGH`` postings (``SLACK`` at most). One statement
+   sums the postings read into bounds, and returns the best ``BOUNDS`` of them with the best
+   ``BOUND_BATCH`` scored in full; further resources are scored, best bound first, until the next
+   bound cannot reach the k-th best score (``floor``, ``k = offset + limit``; a tie loses to the
+   page when its id comes later). A resource the sum did not meet bounds at most the slack: when
+   the floor is not above it (a query of common tokens, as 本区数据), the page is found as in 2.
+2. Otherwise (one token, or tokens of fields' titles, whose matches tie): seeds, each query
+   token's best postings (all of a rare one's), are read and the resources met scored. Their k-th
+   best score bounds the page from below, and the same knapsack picks thresholds whose rest
+   ``Σ min(top(t), τ(t) - 1)`` stays under it: resources holding no token from its threshold up
+   cannot reach the page (without a floor, leaving out any ``need - 1`` tokens is safe: a resource
+   holding nothing else does not match). When one token is left, it is read best first until its
+   next postings cannot reach the floor (a tie loses to the page, as ids come in order);
+   otherwise the bounded sum runs, its slack also under that floor (without a floor, and when
+   the page's scores are within the slack, every posting is read: no slack).
 
 On PostgreSQL the statements are a few fixed texts over arrays (``unnest``, ``LATERAL``) run as
 asyncpg prepared statements; elsewhere (SQLite) the same is built with SQLAlchemy Core.
@@ -53,13 +61,18 @@ SEED = 32
 FIRST_BATCH = 64
 #: Postings of a token read in full with the seeds when it has no more than this many.
 SEED_ALL = 256
-#: Rounds of reading the rarest token further, to raise the floor, before scoring what is left.
-ROUNDS = 4
-#: Postings left to read that are scored at once rather than after another round.
-SCORE_AT_ONCE = 1_000
-#: Scoring a resource costs about this many times summing one posting (per query token): above
-#: that, the plain sum of every posting of every query token is cheaper.
-PROBE_COST = 5
+#: Resources scored in full, best bound first, with the bounded sum; then 4× more at a time.
+BOUND_BATCH = 96
+#: Bounds (best first) each bounded sum returns.
+BOUNDS = 256
+#: How far above its score a resource's bound may be at most (the cheapest thresholds within
+#: it), and the postings a bounded sum reads rather than leaving more slack (scoring a resource
+#: costs about as much as summing 20 postings, and a wider slack scores more of them).
+SLACK = 10
+READ_ENOUGH = 5_000
+#: A query of several tokens with as many postings of this weight and up as the page goes
+#: straight to the bounded sum; else (tokens of fields' titles, whose matches tie) best first.
+BOUNDS_FROM_WEIGHT = 3
 #: Longer queries skip the knapsack that picks thresholds (it grows with the square).
 MOST_TOKENS_PLANNED = 12
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
@@ -192,39 +205,91 @@ class _Ranking:
         return best[-1] if len(best) >= self.k else None
 
     async def run(self) -> list[tuple[str, int]]:
+        heavy = sum(s.from_weight[BOUNDS_FROM_WEIGHT] for s in self.stats.values())
+        if len(self.present) > 1 and heavy >= self.k:
+            # Enough postings of weight 3 and up for a page: a sum of upper bounds finds it,
+            # unless the page's scores are within the slack (then best first, below).
+            slack = await self._by_bounds(None)
+            found = self.floor()
+            if found is not None and found[1] > slack:
+                return self.best()
+        # Otherwise (one token, or tokens of fields' titles, whose matches tie): best first.
         await self._read(
             {t: SEED_ALL if self.stats[t].postings <= SEED_ALL else SEED for t in self.present}
         )
-        for _ in range(ROUNDS):
-            floor = self.floor()
-            plan = self._plan(floor[1] if floor else None)
-            left = {t: w for t, w in plan.items() if self._unread(t, w)}
-            if not left:
-                return self.best()
-            if len(left) == 1:
-                [(token, weight)] = left.items()
-                await self._scan(token, weight, plan)
-                return self.best()
-            cost = sum(self._unread(t, w) for t, w in left.items())
-            if cost <= SCORE_AT_ONCE:
-                break
-            # The rarest token's best postings are the likeliest to hold the whole query.
-            rarest = min(left, key=lambda t: self.stats[t].postings)
-            await self._read({rarest: max(SEED, self.read[rarest]) * 8})
         floor = self.floor()
         plan = self._plan(floor[1] if floor else None)
         left = {t: w for t, w in plan.items() if self._unread(t, w)}
         if not left:
             return self.best()
-        cost = sum(self._unread(t, w) for t, w in left.items())
-        everything = sum(s.postings for s in self.stats.values())
-        if cost * len(self.present) * PROBE_COST > everything:
-            return await self.store.full_sum(self.present, self.need, self.k)
-        rows = await self.store.candidates(
-            [(t, w, self.cursor.get(t)) for t, w in left.items()], self.present, self.need, self.k
-        )
-        self._note(rows)
+        if len(left) == 1:
+            [(token, weight)] = left.items()
+            await self._scan(token, weight, plan)
+            return self.best()
+        slack = await self._by_bounds(floor[1] if floor else None)
+        found = self.floor()
+        if found is None or found[1] <= slack:
+            await self._bounded(dict.fromkeys(self.present, 1))
         return self.best()
+
+    async def _by_bounds(self, floor: int | None) -> int:
+        """Run a bounded sum (``_bounded``) within the cheapest slack that reads at most
+        ``READ_ENOUGH`` postings, or ``SLACK`` (below ``floor``); return that slack. A resource the
+        sum does not meet scores at most the slack: the page is found when its k-th best score
+        is above it."""
+        budget = SLACK if floor is None else min(SLACK, floor - 1)
+        plan = self._cheapest_within(budget, every=True)
+        for tighter in range(budget):
+            candidate = self._cheapest_within(tighter, every=True)
+            if self._postings(candidate) <= READ_ENOUGH:
+                budget, plan = tighter, candidate
+                break
+        await self._bounded(plan)
+        return budget
+
+    def _postings(self, plan: dict[str, int]) -> int:
+        return sum(self.stats[t].from_weight[w] for t, w in plan.items())
+
+    async def _bounded(self, plan: dict[str, int]) -> None:
+        """Sum the plan's postings (each token's from its threshold up; a token left out of the
+        plan is not read) into an upper bound of each resource's score, and score resources in
+        full, best bound first, until the next bound cannot reach the page. Reading a posting
+        costs far less than scoring a resource: the plan's thresholds keep the bounds within
+        ``SLACK`` of the scores, so few are scored beyond the page."""
+        rest = {
+            t: min(self.stats[t].top, plan[t] - 1) if t in plan else self.stats[t].top
+            for t in self.present
+        }
+        parts = [(t, plan[t], rest[t]) for t in self.present if t in plan]
+        base = sum(rest.values())
+        after: tuple[int, str] | None = None
+        while parts:
+            rows = await self.store.bounded(parts, base, self.present, BOUNDS, BOUND_BATCH, after)
+            rows.sort(key=lambda r: (-r[1], r[0]))
+            self._note((r[0], r[2], r[3]) for r in rows if r[2] is not None and r[3] is not None)
+            pending = [(r[0], r[1]) for r in rows if r[2] is None]
+            at, batch = 0, BOUND_BATCH
+            while at < len(pending):
+                if self._beyond_page(pending[at][1], pending[at][0]):
+                    return
+                ids = [resource for resource, _ in pending[at : at + batch]]
+                self._note(await self.store.score(ids, self.present))
+                at += len(ids)
+                batch *= 4
+            if len(rows) < BOUNDS or self._beyond_page(rows[-1][1], rows[-1][0], True):
+                return
+            after = (rows[-1][1], rows[-1][0])
+
+    def _beyond_page(self, bound: int, resource: str, past: bool = False) -> bool:
+        """Whether no resource bounding at most ``bound``, and at it coming from ``resource``
+        on (after it when ``past``), can reach the page."""
+        floor = self.floor()
+        if floor is None:
+            return False
+        kth_id, kth_score = floor
+        return kth_score > bound or (
+            kth_score == bound and (kth_id <= resource if past else kth_id < resource)
+        )
 
     def _unread(self, token: str, threshold: int) -> int:
         """How many of the token's postings from ``threshold`` up are not read yet."""
@@ -242,14 +307,17 @@ class _Ranking:
         cost = [sum(self._unread(t, w) for t, w in plan.items()) for plan in (by_score, by_count)]
         return by_score if cost[0] <= cost[1] else by_count
 
-    def _cheapest_within(self, budget: int) -> dict[str, int]:
+    def _cheapest_within(self, budget: int, every: bool = False) -> dict[str, int]:
         """Thresholds whose score bound ``Σ min(top(t), threshold(t) - 1)`` stays within
         ``budget``, leaving as few postings to read as possible (a knapsack over the tokens)."""
         # best[b]: (postings to read, thresholds) for a bound of b at most
         best: list[tuple[int, dict[str, int]]] = [(0, {})] * (budget + 1)
         for token in self.present:
             top = self.stats[token].top
-            unread = [self._unread(token, below + 1) for below in range(top)] + [0]
+            if every:
+                unread = [self.stats[token].from_weight[below + 1] for below in range(top)] + [0]
+            else:
+                unread = [self._unread(token, below + 1) for below in range(top)] + [0]
             following: list[tuple[int, dict[str, int]]] = []
             for b in range(budget + 1):
                 choice: tuple[int, dict[str, int]] | None = None
@@ -326,15 +394,24 @@ class _Store:
         the resource's summed weight over ``present``, how many of them it holds)."""
         raise NotImplementedError
 
-    async def candidates(
-        self, parts: list[_Part], present: list[str], need: int, k: int
-    ) -> list[tuple[str, int, int]]:
-        """The best ``k`` of the resources holding a part's token from its weight up (after its
-        last one read): (resource, summed weight, tokens held)."""
+    async def bounded(
+        self,
+        parts: list[tuple[str, int, int]],
+        base: int,
+        present: list[str],
+        n: int,
+        scored: int,
+        after: tuple[int, str] | None,
+    ) -> list[tuple[str, int, int | None, int | None]]:
+        """The ``n`` resources of best bound (ties by id) after ``after``: (resource, bound,
+        summed weight over ``present``, how many of them it holds), the last two for those whose
+        bound is their score and for (at least) the best ``scored`` of them, else None. A
+        resource's bound is ``base`` plus, for each part ``(token, threshold, rest)`` whose token
+        it holds from ``threshold`` up, its weight less ``rest``."""
         raise NotImplementedError
 
-    async def full_sum(self, present: list[str], need: int, k: int) -> list[tuple[str, int]]:
-        """Every posting of every query token summed: when pruning would read as much."""
+    async def score(self, ids: list[str], present: list[str]) -> list[tuple[str, int, int]]:
+        """Each resource's summed weight over ``present`` and how many of them it holds."""
         raise NotImplementedError
 
 
@@ -358,18 +435,36 @@ class _Postgres(_Store):
         )
         return [(int(r[0]) - 1, r[1], r[2], int(r[3]), int(r[4])) for r in rows]
 
-    async def candidates(
-        self, parts: list[_Part], present: list[str], need: int, k: int
-    ) -> list[tuple[str, int, int]]:
-        tokens, thresholds, weights, ids = _unzip(parts)
+    async def bounded(
+        self,
+        parts: list[tuple[str, int, int]],
+        base: int,
+        present: list[str],
+        n: int,
+        scored: int,
+        after: tuple[int, str] | None,
+    ) -> list[tuple[str, int, int | None, int | None]]:
+        bound, last = after if after else (_NO_BOUND, "")
         rows = await self.connection.fetch(
-            _PG_CANDIDATES, tokens, thresholds, weights, ids, present, need, k
+            _PG_BOUNDED,
+            [t for t, _, _ in parts],
+            [w for _, w, _ in parts],
+            [r for _, _, r in parts],
+            base,
+            present,
+            bound,
+            last,
+            n,
+            scored,
         )
-        return [(r[0], int(r[1]), int(r[2])) for r in rows]
+        return [
+            (r[0], int(r[1]), *((None, None) if r[2] is None else (int(r[2]), int(r[3]))))
+            for r in rows
+        ]
 
-    async def full_sum(self, present: list[str], need: int, k: int) -> list[tuple[str, int]]:
-        rows = await self.connection.fetch(_PG_FULL_SUM, present, need, k)
-        return [(r[0], int(r[1])) for r in rows]
+    async def score(self, ids: list[str], present: list[str]) -> list[tuple[str, int, int]]:
+        rows = await self.connection.fetch(_PG_SCORE, ids, present)
+        return [(r[0], int(r[1]), int(r[2])) for r in rows if r[1] is not None]
 
 
 def _unzip(parts: list[_Part]) -> tuple[list[str], list[int], list[int], list[str]]:
@@ -408,29 +503,38 @@ _PG_READ = """WITH posting AS (
     source="posting",
     present="$6",
 )
-_PG_CANDIDATES = (
-    """WITH candidate AS (
-  SELECT DISTINCT r.resource_id
-  FROM unnest($1::text[], $2::int[], $3::int[], $4::text[])
-    AS p(token, threshold, last_weight, last_id)
+#: Above every bound: no resource read yet.
+_NO_BOUND = 1 << 30
+_PG_BOUNDED = """WITH bound AS MATERIALIZED (
+  SELECT r.resource_id, $4::int + sum(r.weight - p.rest) AS bound,
+    $4::int - sum(p.rest) AS missing, count(*) AS seen
+  FROM unnest($1::text[], $2::int[], $3::int[]) AS p(token, threshold, rest)
   CROSS JOIN LATERAL (
-    SELECT t.resource_id FROM resource_search_token t
-    WHERE t.token = p.token AND t.weight >= p.threshold AND t.weight <= p.last_weight
-      AND (t.weight < p.last_weight OR t.resource_id > p.last_id)
+    SELECT t.resource_id, t.weight FROM resource_search_token t
+    WHERE t.token = p.token AND t.weight >= p.threshold
   ) r
-)"""
-    + _PG_SCORED.format(keys="candidate.resource_id", source="candidate", present="$5")
-    + """
-HAVING count(*) >= $6
-ORDER BY 2 DESC, 1
-LIMIT $7"""
+  GROUP BY r.resource_id
+  HAVING $4::int + sum(r.weight - p.rest) < $6
+    OR ($4::int + sum(r.weight - p.rest) = $6 AND r.resource_id > $7 COLLATE "C")
+  ORDER BY 2 DESC, r.resource_id COLLATE "C"
+  LIMIT $8
+), ranked AS (
+  SELECT bound.*, row_number() OVER (ORDER BY bound DESC, resource_id COLLATE "C") AS n
+  FROM bound
 )
-_PG_FULL_SUM = """SELECT resource_id, sum(weight) FROM resource_search_token
-WHERE token = ANY($1::text[])
-GROUP BY resource_id
-HAVING count(*) >= $2
-ORDER BY 2 DESC, 1
-LIMIT $3"""
+SELECT b.resource_id, b.bound,
+  CASE WHEN b.missing = 0 THEN b.bound ELSE s.score END,
+  CASE WHEN b.missing = 0 THEN b.seen ELSE s.held END
+FROM ranked b LEFT JOIN LATERAL (
+  SELECT sum(t.weight) AS score, count(*) AS held FROM resource_search_token t
+  WHERE b.n <= $9 AND b.missing > 0
+    AND t.resource_id = b.resource_id AND t.token = ANY($5::text[])
+) s ON true"""
+_PG_SCORE = """SELECT i.resource_id, s.score, s.held
+FROM unnest($1::text[]) AS i(resource_id) CROSS JOIN LATERAL (
+  SELECT sum(t.weight) AS score, count(*) AS held FROM resource_search_token t
+  WHERE t.resource_id = i.resource_id AND t.token = ANY($2::text[])
+) s"""
 
 
 class _Portable(_Store):
@@ -463,17 +567,47 @@ class _Portable(_Store):
         rows = await self._all(self._scored(postings, keys, present))
         return [(int(r[0]), r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows]
 
-    async def candidates(
-        self, parts: list[_Part], present: list[str], need: int, k: int
-    ) -> list[tuple[str, int, int]]:
-        selects: list[Any] = []
-        for token, threshold, last in parts:
-            part = select(_resource).where(_token == token, _weight >= threshold)
-            selects.append(part.where(_after(last)) if last is not None else part)
-        union = union_all(*selects).subquery("candidate")
-        ids = select(union.c.resource_id).distinct().subquery("ids")
-        rows = await self._all(self._scored(ids, (ids.c.resource_id,), present))
-        return [(r[0], int(r[1]), int(r[2])) for r in rows]
+    async def bounded(
+        self,
+        parts: list[tuple[str, int, int]],
+        base: int,
+        present: list[str],
+        n: int,
+        scored: int,
+        after: tuple[int, str] | None,
+    ) -> list[tuple[str, int, int | None, int | None]]:
+        gains = union_all(
+            *(
+                select(
+                    _resource, (_weight - rest).label("gain"), literal(rest).label("rest")
+                ).where(_token == token, _weight >= threshold)
+                for token, threshold, rest in parts
+            )
+        ).subquery("gain")
+        bound = (literal(base) + func.sum(gains.c.gain)).label("bound")
+        missing = (literal(base) - func.sum(gains.c.rest)).label("missing")
+        query = select(gains.c.resource_id, bound, missing, func.count()).group_by(
+            gains.c.resource_id
+        )
+        if after is not None:
+            last_bound, last_id = after
+            query = query.having(
+                or_(bound < last_bound, and_(bound == last_bound, gains.c.resource_id > last_id))
+            )
+        rows = await self._all(query.order_by(bound.desc(), gains.c.resource_id).limit(n))
+        # Holding no token its bound leaves room for: the bound is the score.
+        return [
+            (r[0], int(r[1]), *((int(r[1]), int(r[3])) if r[2] == 0 else (None, None)))
+            for r in rows
+        ]
+
+    async def score(self, ids: list[str], present: list[str]) -> list[tuple[str, int, int]]:
+        query = (
+            select(_resource, func.sum(_weight), func.count())
+            .where(_resource.in_(ids), _token.in_(present))
+            .group_by(_resource)
+        )
+        return [(r[0], int(r[1]), int(r[2])) for r in await self._all(query)]
 
     @staticmethod
     def _scored(source: Any, keys: Sequence[Any], present: list[str]) -> Any:
@@ -486,18 +620,6 @@ class _Portable(_Store):
             )
             .group_by(*keys)
         )
-
-    async def full_sum(self, present: list[str], need: int, k: int) -> list[tuple[str, int]]:
-        score = func.sum(_weight).label("score")
-        query: Any = (
-            select(_resource, score)
-            .where(_token.in_(present))
-            .group_by(_resource)
-            .having(func.count() >= need)
-            .order_by(score.desc(), _resource)
-            .limit(k)
-        )
-        return [(row[0], int(row[1])) for row in await self._all(query)]
 
 
 def _after(cursor: tuple[int, str]) -> Any:
