@@ -15,6 +15,7 @@ import timeit
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from bench_audit import logged_request
 from cryptography.hazmat.primitives import hashes
 
 from audit.chain.hashing import genesis, link, links_of, sm3
@@ -27,22 +28,7 @@ from pdp_kit.events.envelope import Event
 
 def requests(count: int) -> list[LoggedRequest]:
     start = datetime(2026, 3, 1, tzinfo=UTC)
-    return [
-        LoggedRequest(
-            request_id=f"req-{i}",
-            time=start + timedelta(seconds=i, microseconds=i),
-            client_id=f"client-D{i % 50:03d}",
-            source_address="10.0.0.7",
-            method="GET",
-            path="/api/catalog/resources",
-            status=200,
-            latency_ms=3.25,
-            bytes_in=0,
-            bytes_out=2048,
-            traceparent="00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-        )
-        for i in range(count)
-    ]
+    return [logged_request(i, start + timedelta(seconds=i, microseconds=i)) for i in range(count)]
 
 
 def per_record(work: Callable[[], object], count: int) -> float:
