@@ -11,8 +11,8 @@ instructions).
 from __future__ import annotations
 
 import json
+import random
 import re
-import uuid
 from dataclasses import dataclass
 from time import perf_counter
 
@@ -62,7 +62,9 @@ def _read_headers(scope: Scope) -> _Incoming:
             incoming.traceparent = value.decode("latin-1")
         elif name == b"tracestate":
             incoming.tracestate = value.decode("latin-1")
-    incoming.request_id = request_id or uuid.uuid4().hex
+    # A request id names, it does not protect: 128 bits from the process's generator, not a
+    # uuid4's read of the kernel's random source on every request.
+    incoming.request_id = request_id or f"{random.getrandbits(128):032x}"
     return incoming
 
 
