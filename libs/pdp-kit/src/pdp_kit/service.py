@@ -8,6 +8,7 @@ starts the worker part (outbox relay, consumers, sweeps). Nothing happens at imp
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -97,8 +98,15 @@ def create_service_app(
             async with AsyncExitStack() as stack:
                 for extension in definition.extensions:
                     await stack.enter_async_context(extension(app))
+                # What start-up built (modules, mappers, compiled statements: ~200,000
+                # objects) lives as long as the process: left out of the collector's full
+                # passes, which traversed it all, 140 ms each, stopping the loop's consumer
+                # and relay mid-batch (bench/README.md, round 4). Given back at shutdown, so a
+                # process that starts many apps (the tests) can still collect their cycles.
+                gc.freeze()
                 yield
         finally:
+            gc.unfreeze()
             stop_watching.set()
             await watching
             if worker is not None:
