@@ -27,6 +27,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, nullcontext
 from pathlib import Path
 
+from _load import cpu_seconds
 from _support import Stopwatch, backend_of, report, scratch_database, verdict, wait_until
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import func, select
@@ -47,6 +48,33 @@ from pdp_kit.events.outbox import OutboxRelay, record_event
 
 RATE_GOAL = 10_000
 RATIO_GOAL = 0.5
+
+
+class Others:
+    """CPU time of the broker and of every PostgreSQL process (another session's queries
+    included: only a rough figure on a shared machine) between ``start`` and ``stop``."""
+
+    def __init__(self, broker_pid: int | None) -> None:
+        self._broker = broker_pid
+        self.broker = self.postgres = 0.0
+
+    def _now(self) -> tuple[float, float]:
+        postgres = 0.0
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if (entry / "comm").read_text().startswith("postgres"):
+                        postgres += cpu_seconds(int(entry.name))
+                except OSError:
+                    continue
+        return (cpu_seconds(self._broker) if self._broker else 0.0), postgres
+
+    def start(self) -> None:
+        self._started = self._now()
+
+    def stop(self) -> None:
+        broker, postgres = self._now()
+        self.broker, self.postgres = broker - self._started[0], postgres - self._started[1]
 
 
 def settings_for(cls, url: str, bootstrap: str, role: str):  # type: ignore[no-untyped-def]
@@ -148,8 +176,11 @@ async def raw_consumer_child(bootstrap: str, topic: str, count: int) -> None:
     await consumer.stop()
 
 
-async def raw_kafka(bootstrap: str, records: list[tuple[bytes, bytes]]) -> tuple[float, float]:
-    """Records per second and the CPU µs per record of the consumer's process."""
+async def raw_kafka(
+    bootstrap: str, records: list[tuple[bytes, bytes]], others: Others
+) -> tuple[float, float, float]:
+    """Records per second, the CPU µs per record of the producer's (this) and the consumer's
+    process."""
     topic = f"bench.raw.{uuid.uuid4().hex[:6]}"
     producer = AIOKafkaProducer(
         bootstrap_servers=bootstrap, acks="all", enable_idempotence=False, linger_ms=5
@@ -159,14 +190,19 @@ async def raw_kafka(bootstrap: str, records: list[tuple[bytes, bytes]]) -> tuple
     consumer = await Child.start("--raw-consumer", bootstrap, topic, str(len(records)))
     try:
         consumer.say("go")
+        others.start()
+        cpu = time.process_time()
         with Stopwatch() as watch:
             futures = [await producer.send(topic, value, key=key) for key, value in records]
             await asyncio.gather(*futures)
             await consumer.expect("done", timeout=600)
+        cpu = time.process_time() - cpu
+        others.stop()
     finally:
         await consumer.stop()
         await producer.stop()
-    return len(records) / watch.seconds, consumer.cpu_seconds / len(records) * 1e6
+    per_record = 1e6 / len(records)
+    return len(records) / watch.seconds, cpu * per_record, consumer.cpu_seconds * per_record
 
 
 async def audit_child(url: str, bootstrap: str, chained: bool) -> None:
@@ -193,7 +229,7 @@ async def audit_process(url: str, bootstrap: str, *, chained: bool) -> AsyncIter
 
 
 async def platform(
-    bootstrap: str, count: int, workdir: Path, *, chained: bool
+    bootstrap: str, count: int, workdir: Path, others: Others, *, chained: bool
 ) -> tuple[float, float, float, str]:
     """Events per second, the CPU µs per event of this (the relay's) process and of audit's."""
     async with (
@@ -240,6 +276,7 @@ async def platform(
                 print(f"  {count:,} events in the outbox; relaying…", flush=True)
                 stop = asyncio.Event()
                 audit.say("go")
+                others.start()
                 cpu = time.process_time()
                 with Stopwatch() as watch:
                     relaying = asyncio.create_task(relay.run_forever(stop))
@@ -253,6 +290,7 @@ async def platform(
                     flush=True,
                 )
                 cpu = time.process_time() - cpu
+                others.stop()
                 stop.set()
                 await relaying
                 await producer.stop()
@@ -301,13 +339,18 @@ async def main_async(count: int) -> None:
         sample = Event.of(DepartmentCreated(code="B000000", name="基准部门"), subject="B000000")
         key, value, _ = sample.encode()
         print(f"raw aiokafka produce-and-consume of {count:,} records…", flush=True)
-        raw, raw_cpu = await raw_kafka(broker.bootstrap, [(key, value)] * count)
+        raw_others, chained_others, plain_others = (Others(broker.pid) for _ in range(3))
+        raw, producer_cpu, raw_cpu = await raw_kafka(
+            broker.bootstrap, [(key, value)] * count, raw_others
+        )
         print("platform: outbox → relay → Kafka → audit journal…", flush=True)
         rate, relay_cpu, audit_cpu, backend = await platform(
-            broker.bootstrap, count, Path(tmp), chained=True
+            broker.bootstrap, count, Path(tmp), chained_others, chained=True
         )
         print("platform again, the journal without its SM3 chain…", flush=True)
-        plain, _, plain_cpu, _ = await platform(broker.bootstrap, count, Path(tmp), chained=False)
+        plain, _, plain_cpu, _ = await platform(
+            broker.bootstrap, count, Path(tmp), plain_others, chained=False
+        )
     report(
         f"Events per second, {count:,} events ({backend}, embedded Tansu broker)",
         [
@@ -317,9 +360,15 @@ async def main_async(count: int) -> None:
         ],
         baseline="raw aiokafka produce + consume",
     )
+    per_event = 1e6 / count
     print(
-        f"  CPU per event: raw consumer's process {raw_cpu:.0f} µs; relay's process "
-        f"{relay_cpu:.0f} µs, audit's process {audit_cpu:.0f} µs chained, {plain_cpu:.0f} µs not"
+        f"  CPU per event, µs (raw / chained / no chain): consumer's process {raw_cpu:.0f} / "
+        f"{audit_cpu:.0f} / {plain_cpu:.0f}; producer's or relay's process "
+        f"{producer_cpu:.0f} / {relay_cpu:.0f} / –; broker "
+        f"{raw_others.broker * per_event:.0f} / {chained_others.broker * per_event:.0f} / "
+        f"{plain_others.broker * per_event:.0f}; PostgreSQL (all its processes) "
+        f"{raw_others.postgres * per_event:.0f} / {chained_others.postgres * per_event:.0f} / "
+        f"{plain_others.postgres * per_event:.0f}"
     )
     verdict(f"outbox → journal {rate:,.0f} events/s", f"≥ {RATE_GOAL:,}/s", rate >= RATE_GOAL)
     verdict(f"{rate / raw:.2f}× raw aiokafka", f"≥ {RATIO_GOAL}× raw", rate / raw >= RATIO_GOAL)
