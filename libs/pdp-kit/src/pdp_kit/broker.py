@@ -88,6 +88,11 @@ class EmbeddedBroker:
             self._process.send_signal(signal.SIGCONT)
 
     @property
+    def pid(self) -> int | None:
+        """The broker process's id while it runs (the benchmarks read its CPU time)."""
+        return self._process.pid if self._process is not None else None
+
+    @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 

@@ -161,10 +161,11 @@ def _link_operations(app: FastAPI, prefix: str) -> None:
 
 @contextmanager
 def _startup_objects_frozen() -> Iterator[None]:
-    """Everything alive once the service has started (modules, routes, models, pools: most of
-    the process's objects) leaves the cyclic collector's view while the service runs. Python's
-    full collections otherwise walk all of it, in the middle of requests: tens of milliseconds
-    each, the tail of a GET's latency under load (bench/README.md, round 4). Unfrozen at
+    """Everything alive once the service has started (modules, routes, models, mappers, compiled
+    statements: ~200,000 objects) leaves the cyclic collector's view while the service runs.
+    Python's full collections otherwise walk all of it in the middle of requests and batches,
+    up to 140 ms each: the tail of a GET's latency under load, and stalls of the relay and the
+    consumers (bench/README.md, round 4). Unfrozen at
     shutdown, so a process that starts many apps (the tests) still collects what each leaves."""
     gc.freeze()
     try:

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 Record = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
 MAX_POLL_RECORDS = 2000
 FETCH_MAX_WAIT_MS = 50
+#: ``send_many`` lets other tasks run after this many records.
+YIELD_EVERY = 250
 
 
 class BrokerUnavailable(RuntimeError):
@@ -87,10 +89,15 @@ class EventProducer:
         producer = await self._ensure_started()
 
         async def send_all() -> list[asyncio.Future[Any]]:
-            return [
-                await producer.send(topic, value, key=key, headers=headers)
-                for topic, key, value, headers in records
-            ]
+            futures = []
+            for n, (topic, key, value, headers) in enumerate(records, 1):
+                futures.append(await producer.send(topic, value, key=key, headers=headers))
+                if n % YIELD_EVERY == 0:
+                    # producer.send rarely waits, so a batch would hold the loop for its whole
+                    # length: let what the caller does meanwhile (the relay's database
+                    # statements, acknowledgements) go on.
+                    await asyncio.sleep(0)
+            return futures
 
         try:
             futures = await asyncio.wait_for(send_all(), timeout=self._timeout)

@@ -10,6 +10,7 @@ rate (ARCHITECTURE, performance notes); typed bind parameters keep the columns' 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -20,6 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from audit.chain.hashing import link
 from audit.chain.models import ChainHead
 from pdp_kit.db import get_for_update, one_of, utcnow
+
+#: Rows a COPY statement takes at a time (a batch is copied in chunks, see ``Chain.append``).
+COPY_CHUNK = 500
+#: Rows whose links are computed between two turns of the event loop while a COPY is in flight.
+YIELD_EVERY = 100
 
 
 class Chain:
@@ -65,22 +71,50 @@ class Chain:
         keys = [row[self.key.name] for row in rows]
         stored = set(await session.scalars(select(self.key).where(one_of(session, self.key, keys))))
         position, previous = head.position, bytes.fromhex(head.hash)
+        copying = self.copy and session.bind.dialect.name == "postgresql"
+        # COPY a chunk while the next chunk's links are computed: PostgreSQL writes the rows
+        # and their six indexes (journal) in its own process while this one hashes, instead of
+        # one waiting for the other (round 4). The chunks go in order, one statement at a time.
+        chunks: asyncio.Queue[list[dict[str, Any]] | None] = asyncio.Queue()
+        copier = asyncio.create_task(self._copy_chunks(session, chunks)) if copying else None
         fresh: list[dict[str, Any]] = []
-        for row in rows:
-            if row[self.key.name] in stored:
-                continue
-            stored.add(row[self.key.name])
-            position += 1
-            previous = link(previous, self.kind, position, row, self.columns)
-            fresh.append({**row, "seq": position, "hash": previous.hex()})
+        queued = 0
+        try:
+            for row in rows:
+                if row[self.key.name] in stored:
+                    continue
+                stored.add(row[self.key.name])
+                position += 1
+                previous = link(previous, self.kind, position, row, self.columns)
+                fresh.append({**row, "seq": position, "hash": previous.hex()})
+                if copier is not None and len(fresh) % YIELD_EVERY == 0:
+                    if len(fresh) - queued >= COPY_CHUNK:
+                        chunks.put_nowait(fresh[queued:])
+                        queued = len(fresh)
+                    await asyncio.sleep(0)  # the COPY in flight goes on
+        finally:
+            if copier is not None:
+                if queued < len(fresh):
+                    chunks.put_nowait(fresh[queued:])
+                chunks.put_nowait(None)
+                # Wait for it even when the links failed: never leave a statement running.
+                await asyncio.wait([copier])
+                if not copier.cancelled():
+                    copier.exception()  # retrieved here; raised below unless the links failed
+        if copier is not None:
+            copier.result()
         if not fresh:
             return []
-        if self.copy and session.bind.dialect.name == "postgresql":
-            await self._copy(session, fresh)
-        else:
+        if copier is None:
             await session.execute(self._insert, fresh)
         head.position, head.hash, head.updated_at = position, previous.hex(), utcnow()
         return [row["seq"] for row in fresh]
+
+    async def _copy_chunks(
+        self, session: AsyncSession, chunks: asyncio.Queue[list[dict[str, Any]] | None]
+    ) -> None:
+        while (chunk := await chunks.get()) is not None:
+            await self._copy(session, chunk)
 
     async def _copy(self, session: AsyncSession, rows: list[dict[str, Any]]) -> None:
         """COPY in the session's own transaction (its connection); UTC-aware timestamps only."""
