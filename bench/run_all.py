@@ -40,7 +40,7 @@ FULL = (
     Run("bench_request_instructions.py", {"1×": ["200"]}),
     Run("bench_request_path.py", {"1×": ["5"]}),
     Run("bench_gateway.py", {"1×": ["4"]}),
-    Run("bench_events_to_journal.py", {"1×": ["2000"], "10×": ["20000"]}),
+    Run("bench_events_to_journal.py", {"1×": ["20000"], "10×": ["200000"]}),
     Run(
         "bench_audit.py",
         {"1×": ["2000", "100000", "20000"], "10×": ["20000", "1000000", "200000"]},
