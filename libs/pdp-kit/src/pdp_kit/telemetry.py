@@ -11,7 +11,8 @@ carries a fresh trace id, so ``traceparent`` headers, the events' ``traceparent`
 were a sixth of a GET's instructions, bench/README.md). ``OTEL_TRACES_SAMPLER``, when set,
 decides as usual. Where nothing records spans, FastAPI's native tracing is off too and a
 request's context is :func:`request_context`'s: the caller's trace (or a new one) with a span id
-of the request's own, as the SDK would give it, for a tenth of the instructions.
+of the request's own, as the SDK would give it, without FastAPI's wrappers around every
+request (bench/README.md, round 4).
 Metric exemplars are off for the same reason: the Prometheus exposition does not carry them.
 """
 
