@@ -6,46 +6,17 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka.structs import ConsumerRecord
+from audit_consuming import ParkedRecords, consumer, record
 from cryptography.hazmat.primitives import hashes
 from fastapi import FastAPI
 from sqlalchemy import select
 
 from audit.chain.hashing import fields_text, genesis, link, links_of, sm3
 from audit.netlogs.service import chain
-from audit.subscriptions import subscriptions
 from pdp_contracts.gateway import NETLOG_TOPIC
-from pdp_kit.events.consumer import EventConsumer
 from pdp_kit.events.envelope import Event
 
 INTEGRITY = "/api/audit/integrity"
-
-
-class ParkedRecords:
-    """Stands in for the dead-letter producer."""
-
-    def __init__(self) -> None:
-        self.records: list[tuple[str, bytes]] = []
-
-    async def publish(self, topic: str, key: Any, value: bytes, headers: Any) -> None:
-        self.records.append((topic, value))
-
-
-def record(event: Event, *, topic: str, offset: int) -> ConsumerRecord[bytes, bytes]:
-    key, value, headers = event.encode()
-    return ConsumerRecord(topic, 0, offset, 0, 0, key, value, None, len(key), len(value), headers)
-
-
-def consumer(app: FastAPI, parked: ParkedRecords) -> EventConsumer:
-    return EventConsumer(
-        name="pdp-audit",
-        subscriptions=subscriptions,
-        sessionmaker=app.state.sessionmaker,
-        dead_letters=parked,  # type: ignore[arg-type]
-        dead_letter_topic="pdp.audit.dlq",
-        max_attempts=2,
-        retry_base_seconds=0.0,
-    )
 
 
 async def kept(client: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[str, Any]]:
